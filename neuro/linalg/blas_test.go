@@ -1,0 +1,56 @@
+package linalg
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestBLASImplementationMatchesBuild checks that the implementation gonum
+// actually dispatches to is the one the build tag promises: under the
+// openblas tag both float64 and float32 must be netlib's cgo bindings.
+func TestBLASImplementationMatchesBuild(t *testing.T) {
+	impl64 := fmt.Sprintf("%T", blas64.Implementation())
+	impl32 := fmt.Sprintf("%T", blas32.Implementation())
+	want := "gonum.Implementation"
+	if BLAS() == "openblas" {
+		want = "netlib.Implementation"
+	}
+	if impl64 != want || impl32 != want {
+		t.Fatalf("BLAS() = %q but gonum uses %s (float64) and %s (float32), want %s",
+			BLAS(), impl64, impl32, want)
+	}
+	if os.Getenv("NEURONB_EXPECT_BLAS") != "" && os.Getenv("NEURONB_EXPECT_BLAS") != BLAS() {
+		t.Fatalf("NEURONB_EXPECT_BLAS=%s but this binary uses %s", os.Getenv("NEURONB_EXPECT_BLAS"), BLAS())
+	}
+}
+
+// TestMatrixProductAgreesWithDefinition multiplies through whichever BLAS is
+// active and compares with the triple loop, so a broken link fails here.
+func TestMatrixProductAgreesWithDefinition(t *testing.T) {
+	const n = 37
+	a, b := mat.NewDense(n, n, nil), mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			a.Set(i, j, float64((i*7+j*3)%11)-5)
+			b.Set(i, j, float64((i*5+j*2)%13)-6)
+		}
+	}
+	var c mat.Dense
+	c.Mul(a, b)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for k := 0; k < n; k++ {
+				s += a.At(i, k) * b.At(k, j)
+			}
+			if c.At(i, j) != s {
+				t.Fatalf("C[%d,%d] = %v, want %v", i, j, c.At(i, j), s)
+			}
+		}
+	}
+}
