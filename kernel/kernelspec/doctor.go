@@ -1,0 +1,216 @@
+package kernelspec
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Check is one finding of Doctor.
+type Check struct {
+	Name string
+	OK   bool
+	// Optional checks concern tests and extras; failing them does not make
+	// the environment unusable.
+	Optional bool
+	Detail   string
+	// Fix says what to run when the check fails.
+	Fix string
+}
+
+// Doctor inspects the Go toolchain, the pinned tools, Jupyter, the
+// installed kernelspec and the caches, and says how to fix what is wrong.
+func Doctor(r Repo) []Check {
+	var checks []Check
+	add := func(c Check) { checks = append(checks, c) }
+
+	goenv, err := ReadGoEnv()
+	if err != nil {
+		add(Check{Name: "Go toolchain", Detail: err.Error(), Fix: "install Go >= " + MinGoVersion + " from https://go.dev/dl"})
+		return checks
+	}
+	add(Check{Name: "Go toolchain", OK: AtLeast(goenv.GOVERSION, MinGoVersion),
+		Detail: fmt.Sprintf("%s at %s", goenv.GOVERSION, goenv.GoBinary),
+		Fix:    "install Go >= " + MinGoVersion + " from https://go.dev/dl and put it first on PATH"})
+
+	if tools, err := r.CheckTools(); err != nil {
+		add(Check{Name: "pinned tools", Detail: err.Error(), Fix: "./install.sh"})
+	} else {
+		for _, name := range ToolNames {
+			c := Check{Name: "tool " + name, OK: tools[name] == nil, Detail: r.Tool(name), Fix: "./install.sh (builds go.mod's tool lines into bin/)"}
+			if tools[name] != nil {
+				c.Detail = tools[name].Error()
+			}
+			add(c)
+		}
+	}
+
+	j, err := FindJupyter(r.Root)
+	if err != nil {
+		add(Check{Name: "Jupyter", Detail: err.Error(), Fix: "./install.sh"})
+	} else {
+		add(Check{Name: "Jupyter", OK: true, Detail: fmt.Sprintf("%s (front end: %s)", j.Python, orNone(j.Frontend))})
+		add(Check{Name: "Jupyter front end", OK: j.Frontend != "", Detail: orNone(j.Frontend),
+			Fix: "install JupyterLab (pip install jupyterlab) or Notebook (apt-get install jupyter-notebook)"})
+		add(Check{Name: "headless runner (nbclient, nbconvert)", OK: j.Runner, Detail: j.Python,
+			Fix: "apt-get install python3-nbclient jupyter-nbconvert, or pip install nbclient nbconvert"})
+		add(checkKernelspec(r, j))
+	}
+
+	add(checkOffline(r, goenv))
+	add(checkWarm(r))
+	add(optionalBinary("Chromium (browser tests)", "chromium", "./install.sh --test"))
+	add(checkOpenBLAS())
+	return checks
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func checkKernelspec(r Repo, j Jupyter) Check {
+	c := Check{Name: "kernelspec " + Name, Fix: "go run ./kernel install   (or ./install.sh)"}
+	found := FindInstalled(j)
+	if len(found) == 0 {
+		c.Detail = "not installed in any of " + strings.Join(j.KernelPath, ", ")
+		return c
+	}
+	k := found[0]
+	var problems []string
+	if len(k.Spec.Argv) == 0 || k.Spec.Argv[0] != r.Tool("gonb") {
+		problems = append(problems, fmt.Sprintf("runs %q, not this checkout's %s", first(k.Spec.Argv), r.Tool("gonb")))
+	} else if _, err := os.Stat(k.Spec.Argv[0]); err != nil {
+		problems = append(problems, k.Spec.Argv[0]+" is missing")
+	}
+	if !contains(k.Spec.Argv, "-go_work="+r.Root) {
+		problems = append(problems, "its -go_work does not point at "+r.Root)
+	}
+	if !strings.Contains(k.Spec.Env["PATH"], r.BinDir()) {
+		problems = append(problems, "its PATH lacks "+r.BinDir()+" (goimports, gopls)")
+	}
+	if len(problems) > 0 {
+		c.Detail = k.Dir + ": " + strings.Join(problems, "; ")
+		return c
+	}
+	c.OK = true
+	c.Detail = k.Dir
+	if len(found) > 1 {
+		c.Detail += fmt.Sprintf(" (shadows %d other install(s), e.g. %s)", len(found)-1, found[1].Dir)
+	}
+	return c
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOffline verifies that every module the notebook packages need is in
+// the module cache, by listing their dependencies with the network proxy off.
+func checkOffline(r Repo, goenv GoEnv) Check {
+	c := Check{Name: "offline module cache", Fix: "go mod download   (./install.sh does it)"}
+	env := mergeEnv(os.Environ(), map[string]string{"GOPROXY": "off", "GOFLAGS": "-mod=mod"})
+	args := append([]string{"list", "-deps", "-test=false", "-f", "{{.ImportPath}}"}, "./...")
+	args = append(args, warmExtras...)
+	if out, err := runIn(r.Root, 5*time.Minute, env, "go", args...); err != nil {
+		c.Detail = lastLines(out, 3)
+		return c
+	}
+	c.OK = true
+	c.Detail = "all modules resolve with GOPROXY=off from " + goenv.GOMODCACHE
+	return c
+}
+
+// checkWarm times a build of the warm-up program: a warm cache builds it in
+// a few seconds, a cold one needs minutes.
+func checkWarm(r Repo) Check {
+	c := Check{Name: "build cache warm", Fix: "go run ./kernel warm"}
+	goenv, err := ReadGoEnv()
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	spec, err := Build(r, goenv, Options{})
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	start := time.Now()
+	pkgs, err := r.warmDryRun(spec)
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	if len(pkgs) > 0 {
+		c.Detail = fmt.Sprintf("%d packages would be compiled by the first cell (e.g. %s)", len(pkgs), pkgs[0])
+		return c
+	}
+	c.OK = true
+	c.Detail = fmt.Sprintf("every notebook package is compiled (checked in %.1fs)", time.Since(start).Seconds())
+	return c
+}
+
+// warmDryRun lists the notebook packages whose compiled form is not in the
+// build cache (go list's Stale flag) for the kernelspec's build settings.
+func (r Repo) warmDryRun(spec Spec) ([]string, error) {
+	pkgs, err := r.NotebookPackages()
+	if err != nil {
+		return nil, err
+	}
+	env := mergeEnv(os.Environ(), spec.Env)
+	args := append([]string{"list", "-f", "{{if .Stale}}{{.ImportPath}}{{end}}"}, append(pkgs, warmExtras...)...)
+	out, err := runIn(r.Root, 10*time.Minute, env, "go", args...)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(out), nil
+}
+
+func optionalBinary(name, bin, fix string) Check {
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		return Check{Name: name, Optional: true, Detail: bin + " not on PATH", Fix: fix}
+	}
+	return Check{Name: name, Optional: true, OK: true, Detail: p}
+}
+
+func checkOpenBLAS() Check {
+	c := Check{Name: "OpenBLAS (fast matrix products)", Optional: true,
+		Fix: "apt-get install libopenblas-dev, then go run ./kernel install --blas openblas"}
+	for _, dir := range []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/opt/homebrew/opt/openblas/lib"} {
+		for _, f := range []string{"libopenblas.so", "libopenblas.dylib"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				c.OK = true
+				c.Detail = filepath.Join(dir, f)
+				return c
+			}
+		}
+	}
+	c.Detail = "libopenblas not found; notebooks use gonum's pure-Go BLAS"
+	return c
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}

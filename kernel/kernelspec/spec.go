@@ -1,0 +1,259 @@
+package kernelspec
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Name is the kernelspec name notebooks refer to in their metadata.
+const Name = "neuronb"
+
+// DisplayName is what Jupyter shows in its kernel menu and launcher.
+const DisplayName = "Go (neuronb)"
+
+// Scope says where a kernelspec is installed.
+type Scope int
+
+const (
+	// User installs into the user's Jupyter data directory
+	// (~/.local/share/jupyter, or $JUPYTER_DATA_DIR).
+	User Scope = iota
+	// SysPrefix installs into the Jupyter Python's sys.prefix/share/jupyter,
+	// visible to every user of that Jupyter (a JupyterHub workshop).
+	SysPrefix
+	// Prefix installs into Options.Prefix/share/jupyter.
+	Prefix
+)
+
+// Options configures a kernelspec.
+type Options struct {
+	Scope Scope
+	// Prefix is the installation prefix for Scope == Prefix.
+	Prefix string
+	// BLAS selects gonum's BLAS for notebooks: "gonum" (pure Go, the
+	// default) or "openblas" (cgo, needs libopenblas; sets the openblas
+	// build tag and CGO_LDFLAGS).
+	BLAS string
+	// DWARF keeps debugging information in cell binaries. By default cells
+	// link with -ldflags=-w, which makes linking, a large share of a cell's
+	// latency, noticeably faster.
+	DWARF bool
+	// Debug lets GoNB log to the Jupyter server's terminal.
+	Debug bool
+	// ModuleProxy is the module download cache the kernel resolves modules
+	// from first (a GOPROXY file:// directory). Empty means this user's
+	// $GOMODCACHE/cache/download. System installs point it at a shared,
+	// world-readable cache so each user's cells fill that user's own caches.
+	ModuleProxy string
+}
+
+// Spec is the content of a kernel.json.
+type Spec struct {
+	Argv          []string          `json:"argv"`
+	DisplayName   string            `json:"display_name"`
+	Language      string            `json:"language"`
+	InterruptMode string            `json:"interrupt_mode"`
+	Env           map[string]string `json:"env"`
+	Metadata      map[string]any    `json:"metadata,omitempty"`
+}
+
+// Build computes the kernelspec for this repository.
+func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
+	switch opt.BLAS {
+	case "", "gonum", "openblas":
+	default:
+		return Spec{}, fmt.Errorf("unknown BLAS %q: use gonum or openblas", opt.BLAS)
+	}
+	if opt.BLAS == "" {
+		opt.BLAS = "gonum"
+	}
+	argv := []string{r.Tool("gonb"), "--kernel", "{connection_file}", "-go_work=" + r.Root}
+	if !opt.Debug {
+		// GoNB logs through klog to stderr, which lands in the Jupyter
+		// server's terminal; keep that quiet unless asked.
+		argv = append(argv, "-logtostderr=false", "-stderrthreshold=FATAL", "-log_file="+os.DevNull)
+	}
+
+	proxyDir := opt.ModuleProxy
+	if proxyDir == "" {
+		proxyDir = filepath.Join(goenv.GOMODCACHE, "cache", "download")
+	}
+	goproxy := "file://" + filepath.ToSlash(proxyDir)
+	if goenv.GOPROXY != "" && goenv.GOPROXY != "off" {
+		goproxy += "," + goenv.GOPROXY
+	}
+
+	goflags := strings.Fields(goenv.GOFLAGS)
+	if !opt.DWARF {
+		goflags = appendFlag(goflags, "-ldflags=-w")
+	}
+	env := map[string]string{
+		"PATH":         strings.Join(uniquePaths(r.BinDir(), filepath.Join(goenv.GOROOT, "bin"), os.Getenv("PATH")), string(os.PathListSeparator)),
+		"GOPROXY":      goproxy,
+		"NEURONB_ROOT": r.Root,
+	}
+	if opt.BLAS == "openblas" {
+		goflags = appendFlag(goflags, "-tags=openblas")
+		env["CGO_ENABLED"] = "1"
+		env["CGO_LDFLAGS"] = strings.TrimSpace(os.Getenv("CGO_LDFLAGS") + " -lopenblas")
+	}
+	if len(goflags) > 0 {
+		env["GOFLAGS"] = strings.Join(goflags, " ")
+	}
+	return Spec{
+		Argv:          argv,
+		DisplayName:   DisplayName,
+		Language:      "go",
+		InterruptMode: "message",
+		Env:           env,
+		Metadata: map[string]any{
+			"neuronb": map[string]any{"repo": r.Root, "blas": opt.BLAS, "dwarf": opt.DWARF},
+		},
+	}, nil
+}
+
+func appendFlag(flags []string, f string) []string {
+	key, _, _ := strings.Cut(f, "=")
+	flags = slices.DeleteFunc(flags, func(g string) bool {
+		k, _, _ := strings.Cut(g, "=")
+		return k == key
+	})
+	return append(flags, f)
+}
+
+// uniquePaths joins PATH-like lists, dropping empty and repeated entries.
+func uniquePaths(lists ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, p := range filepath.SplitList(l) {
+			if p == "" || seen[p] {
+				continue
+			}
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// KernelsDir returns the directory holding kernelspecs for the scope.
+func KernelsDir(j Jupyter, opt Options) (string, error) {
+	switch opt.Scope {
+	case User:
+		if j.DataDir == "" {
+			return "", fmt.Errorf("Jupyter at %s reported no data directory", j.Python)
+		}
+		return filepath.Join(j.DataDir, "kernels"), nil
+	case SysPrefix:
+		return filepath.Join(j.Prefix, "share", "jupyter", "kernels"), nil
+	case Prefix:
+		if opt.Prefix == "" {
+			return "", fmt.Errorf("--prefix needs a directory")
+		}
+		p, err := filepath.Abs(opt.Prefix)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(p, "share", "jupyter", "kernels"), nil
+	}
+	return "", fmt.Errorf("unknown scope %d", opt.Scope)
+}
+
+// Write writes the kernelspec and its logos into kernelsDir/neuronb,
+// replacing any previous one, and returns that directory.
+func Write(kernelsDir string, s Spec) (string, error) {
+	dir := filepath.Join(kernelsDir, Name)
+	if err := os.MkdirAll(kernelsDir, 0o755); err != nil {
+		return "", fmt.Errorf("creating %s: %w", kernelsDir, err)
+	}
+	tmp, err := os.MkdirTemp(kernelsDir, ".neuronb-")
+	if err != nil {
+		return "", fmt.Errorf("writing into %s: %w", kernelsDir, err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", err
+	}
+	js, err := json.MarshalIndent(s, "", " ")
+	if err != nil {
+		return "", err
+	}
+	files := map[string][]byte{"kernel.json": append(js, '\n'), "logo-svg.svg": LogoSVG()}
+	for _, size := range []int{32, 64} {
+		png, err := LogoPNG(size)
+		if err != nil {
+			return "", err
+		}
+		files[fmt.Sprintf("logo-%dx%d.png", size, size)] = png
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("replacing %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// Installed is a kernelspec found on Jupyter's search path.
+type Installed struct {
+	Dir  string
+	Spec Spec
+}
+
+// FindInstalled returns every `neuronb` kernelspec on Jupyter's kernel
+// search path, in the order Jupyter searches them (the first one wins).
+func FindInstalled(j Jupyter) []Installed {
+	var found []Installed
+	for _, d := range j.KernelPath {
+		dir := filepath.Join(d, Name)
+		data, err := os.ReadFile(filepath.Join(dir, "kernel.json"))
+		if err != nil {
+			continue
+		}
+		var s Spec
+		if json.Unmarshal(data, &s) != nil {
+			continue
+		}
+		found = append(found, Installed{Dir: dir, Spec: s})
+	}
+	return found
+}
+
+// InstallTemp writes a default neuronb kernelspec for this checkout into a
+// new temporary Jupyter data directory and returns that directory; set
+// JUPYTER_DATA_DIR to it so that Jupyter, and every kernel and runner
+// started from this process, find it first. Tests use it to run against
+// the working tree whatever the user has installed.
+func InstallTemp(r Repo) (dataDir string, err error) {
+	if _, err := r.EnsureTools(); err != nil {
+		return "", err
+	}
+	goenv, err := ReadGoEnv()
+	if err != nil {
+		return "", err
+	}
+	spec, err := Build(r, goenv, Options{})
+	if err != nil {
+		return "", err
+	}
+	dataDir, err = os.MkdirTemp("", "neuronb-jupyter-")
+	if err != nil {
+		return "", err
+	}
+	if _, err := Write(filepath.Join(dataDir, "kernels"), spec); err != nil {
+		os.RemoveAll(dataDir)
+		return "", err
+	}
+	return dataDir, nil
+}

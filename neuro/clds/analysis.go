@@ -1,0 +1,339 @@
+package clds
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Grid returns n equally spaced one-dimensional conditions
+// lo + (hi−lo)·k/n, k = 0..n−1 (half-open, so a periodic range such as
+// [0, 2π) has no duplicate point).
+func Grid(lo, hi float64, n int) [][]float64 {
+	out := make([][]float64, n)
+	for k := range out {
+		out[k] = []float64{lo + (hi-lo)*float64(k)/float64(n)}
+	}
+	return out
+}
+
+// Eigenvalues returns the eigenvalues of A(u) sorted by real part, then
+// imaginary part. They do not depend on the latent coordinates.
+func (m *Model) Eigenvalues(u []float64) []complex128 {
+	var e mat.Eigen
+	if !e.Factorize(m.A(u), mat.EigenNone) {
+		nan := make([]complex128, m.Config.Latent)
+		for i := range nan {
+			nan[i] = cmplx.NaN()
+		}
+		return nan
+	}
+	v := e.Values(nil)
+	sort.Slice(v, func(i, j int) bool {
+		if real(v[i]) != real(v[j]) {
+			return real(v[i]) < real(v[j])
+		}
+		return imag(v[i]) < imag(v[j])
+	})
+	return v
+}
+
+// Whiten returns the equivalent model in coordinates where Q = I: with
+// Q = U S Uᵀ and H = U S^{−1/2} Uᵀ (the reference's identifiability
+// transform), x′ = H x, A′ = H A H⁻¹, b′ = H b, C′ = C H⁻¹, m0′ = H m0,
+// S0′ = H S0 Hᵀ. The likelihood is unchanged; the GP prior is not
+// invariant, so the whitened model is for analysis, not for refitting.
+func (m *Model) Whiten() (*Model, error) {
+	d := m.Config.Latent
+	var eig mat.EigenSym
+	if !eig.Factorize(m.Q(), true) {
+		return nil, fmt.Errorf("clds: Whiten: eigendecomposition of Q failed")
+	}
+	vals := eig.Values(nil)
+	var u mat.Dense
+	eig.VectorsTo(&u)
+	h := mat.NewDense(d, d, nil)
+	hi := mat.NewDense(d, d, nil)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			var s, si float64
+			for k := 0; k < d; k++ {
+				s += u.At(i, k) * u.At(j, k) / math.Sqrt(vals[k])
+				si += u.At(i, k) * u.At(j, k) * math.Sqrt(vals[k])
+			}
+			h.Set(i, j, s)
+			hi.Set(i, j, si)
+		}
+	}
+	out := m.Clone()
+	w := &out.Weights
+	n := m.N
+	// Matrix blocks: A_l → H A_l H⁻¹; C_l → C_l H⁻¹; vectors → H v.
+	for l := 0; l < len(w.A)/(d*d); l++ {
+		blk := mat.NewDense(d, d, w.A[l*d*d:(l+1)*d*d])
+		var t mat.Dense
+		t.Mul(h, blk)
+		blk.Mul(&t, hi)
+	}
+	for l := 0; l < len(w.C)/(n*d); l++ {
+		blk := mat.NewDense(n, d, w.C[l*n*d:(l+1)*n*d])
+		var t mat.Dense
+		t.Mul(blk, hi)
+		blk.Copy(&t)
+	}
+	for _, vs := range [][]float64{w.B, w.M0} {
+		for l := 0; l < len(vs)/d; l++ {
+			v := mat.NewVecDense(d, vs[l*d:(l+1)*d])
+			var t mat.VecDense
+			t.MulVec(h, v)
+			v.CopyVec(&t)
+		}
+	}
+	var t, s0 mat.Dense
+	t.Mul(h, mat.NewDense(d, d, w.S0))
+	s0.Mul(&t, h.T())
+	w.S0 = s0.RawMatrix().Data
+	var q mat.Dense
+	t.Mul(h, mat.NewDense(d, d, w.Q))
+	q.Mul(&t, h.T())
+	w.Q = q.RawMatrix().Data
+	symmetrizeFlat(w.Q, d)
+	symmetrizeFlat(w.S0, d)
+	return out, nil
+}
+
+func symmetrizeFlat(a []float64, n int) {
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			v := 0.5 * (a[i*n+j] + a[j*n+i])
+			a[i*n+j], a[j*n+i] = v, v
+		}
+	}
+}
+
+// EigenAngles returns the eigenvalues of A(u) in the Q-whitened
+// coordinates (see Whiten; the same values as Eigenvalues) and, for each,
+// the angle in [0, π) of its eigenvector's real part in the plane of the
+// first two latent dimensions. For the ring attractor the slow mode
+// (eigenvalue ≈ 0.9) points along the ring's tangent.
+func (m *Model) EigenAngles(u []float64) ([]complex128, []float64, error) {
+	if m.Config.Latent < 2 {
+		return nil, nil, fmt.Errorf("clds: EigenAngles needs a latent dimension >= 2, have %d", m.Config.Latent)
+	}
+	wm, err := m.Whiten()
+	if err != nil {
+		return nil, nil, err
+	}
+	var e mat.Eigen
+	if !e.Factorize(wm.A(u), mat.EigenRight) {
+		return nil, nil, fmt.Errorf("clds: eigendecomposition of A(u) failed")
+	}
+	vals := e.Values(nil)
+	var vecs mat.CDense
+	e.VectorsTo(&vecs)
+	idx := make([]int, len(vals))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(i, j int) bool {
+		a, b := vals[idx[i]], vals[idx[j]]
+		if real(a) != real(b) {
+			return real(a) < real(b)
+		}
+		return imag(a) < imag(b)
+	})
+	outV := make([]complex128, len(vals))
+	angles := make([]float64, len(vals))
+	for k, i := range idx {
+		outV[k] = vals[i]
+		a := math.Atan2(real(vecs.At(1, i)), real(vecs.At(0, i)))
+		if a < 0 {
+			a += math.Pi
+		}
+		if a >= math.Pi {
+			a -= math.Pi
+		}
+		angles[k] = a
+	}
+	return outV, angles, nil
+}
+
+// FixedPoint returns the latent fixed point x* = (I − A(u))⁻¹ b(u) of the
+// dynamics frozen at condition u.
+func (m *Model) FixedPoint(u []float64) (*mat.VecDense, error) {
+	d := m.Config.Latent
+	ia := mat.NewDense(d, d, nil)
+	ia.Sub(eyeDense(d), m.A(u))
+	var x mat.VecDense
+	if err := x.SolveVec(ia, m.B(u)); err != nil {
+		return nil, fmt.Errorf("clds: FixedPoint: I − A(u) is singular at u=%v: %w", u, err)
+	}
+	return &x, nil
+}
+
+// ObsFixedPoint returns C(u) x* + d(u), the fixed point in observation
+// space; unlike x* it does not depend on the latent coordinates, so it can
+// be compared between a fit and the truth.
+func (m *Model) ObsFixedPoint(u []float64) (*mat.VecDense, error) {
+	x, err := m.FixedPoint(u)
+	if err != nil {
+		return nil, err
+	}
+	var y mat.VecDense
+	y.MulVec(m.C(u), x)
+	y.AddVec(&y, m.D(u))
+	return &y, nil
+}
+
+func eyeDense(d int) *mat.Dense {
+	return mat.NewDense(d, d, eye(d))
+}
+
+// OnGrid collects A(u), b(u), the eigenvalues and the latent and
+// observation-space fixed points for each condition of a grid, so a
+// notebook can plot them in one call. FixedPoints[k] and ObsFixedPoints[k]
+// are nil where I − A(u) is singular.
+type OnGrid struct {
+	U              [][]float64
+	A              []*mat.Dense
+	B              []*mat.VecDense
+	Eigenvalues    [][]complex128
+	FixedPoints    []*mat.VecDense
+	ObsFixedPoints []*mat.VecDense
+}
+
+// Evaluate returns m evaluated on grid (see Grid).
+func (m *Model) Evaluate(grid [][]float64) *OnGrid {
+	g := &OnGrid{U: grid}
+	for _, u := range grid {
+		g.A = append(g.A, m.A(u))
+		g.B = append(g.B, m.B(u))
+		g.Eigenvalues = append(g.Eigenvalues, m.Eigenvalues(u))
+		x, err := m.FixedPoint(u)
+		var y *mat.VecDense
+		if err == nil {
+			y, _ = m.ObsFixedPoint(u)
+		} else {
+			x = nil
+		}
+		g.FixedPoints = append(g.FixedPoints, x)
+		g.ObsFixedPoints = append(g.ObsFixedPoints, y)
+	}
+	return g
+}
+
+// Field is a two-dimensional vector field on a rectangular grid:
+// at (X[i], Y[j]) the velocity is (DX[j][i], DY[j][i]); NaN marks points
+// with no value (empty bins of a composite field).
+type Field struct {
+	X, Y   []float64
+	DX, DY [][]float64
+}
+
+// FlowField returns the velocity (A(u) − I) x + b(u) of the dynamics
+// frozen at condition u, on an n×n grid over [lo, hi]² of latent
+// dimensions 0 and 1 (other latent coordinates held at 0).
+func (m *Model) FlowField(u []float64, lo, hi float64, n int) (*Field, error) {
+	d := m.Config.Latent
+	if d < 2 {
+		return nil, fmt.Errorf("clds: FlowField needs a latent dimension >= 2, have %d", d)
+	}
+	if n < 2 || !(hi > lo) {
+		return nil, fmt.Errorf("clds: FlowField: want n >= 2 and hi > lo, got n=%d, [%v, %v]", n, lo, hi)
+	}
+	a, b := m.A(u), m.B(u)
+	f := newField(lo, hi, lo, hi, n)
+	for j, y := range f.Y {
+		for i, x := range f.X {
+			f.DX[j][i] = (a.At(0, 0)-1)*x + a.At(0, 1)*y + b.AtVec(0)
+			f.DY[j][i] = a.At(1, 0)*x + (a.At(1, 1)-1)*y + b.AtVec(1)
+		}
+	}
+	return f, nil
+}
+
+func newField(xlo, xhi, ylo, yhi float64, n int) *Field {
+	f := &Field{X: make([]float64, n), Y: make([]float64, n), DX: make([][]float64, n), DY: make([][]float64, n)}
+	for i := 0; i < n; i++ {
+		f.X[i] = xlo + (xhi-xlo)*float64(i)/float64(n-1)
+		f.Y[i] = ylo + (yhi-ylo)*float64(i)/float64(n-1)
+		f.DX[i] = make([]float64, n)
+		f.DY[i] = make([]float64, n)
+	}
+	return f
+}
+
+// CompositeFlow returns the "composite dynamics" of the reference
+// (postprocessing.compute_composite_dynamics): the smoothed latents of the
+// trials (dimensions 0 and 1) are binned on an n×n grid spanning their
+// range; in each bin, A and b are averaged over the time steps whose
+// latent falls in it, and the field at the bin centre c is
+// (Ā − I) c + b̄. Empty bins hold NaN.
+func (m *Model) CompositeFlow(trials []Trial, n int) (*Field, error) {
+	d := m.Config.Latent
+	if d < 2 || n < 2 {
+		return nil, fmt.Errorf("clds: CompositeFlow needs latent dimension >= 2 and n >= 2, have D=%d, n=%d", d, n)
+	}
+	type point struct{ x, y float64 }
+	var pts []point
+	var as []*mat.Dense
+	var bs []*mat.VecDense
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for i, tr := range trials {
+		p, err := m.Smooth(tr)
+		if err != nil {
+			return nil, fmt.Errorf("clds: CompositeFlow: trials[%d]: %w", i, err)
+		}
+		for t := 0; t < p.T-1; t++ {
+			x, y := p.Mean[t*d], p.Mean[t*d+1]
+			pts = append(pts, point{x, y})
+			u := m.condition(tr.U, t)
+			as = append(as, m.A(u))
+			bs = append(bs, m.B(u))
+			lo[0], hi[0] = math.Min(lo[0], x), math.Max(hi[0], x)
+			lo[1], hi[1] = math.Min(lo[1], y), math.Max(hi[1], y)
+		}
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("clds: CompositeFlow: no transitions in trials")
+	}
+	w := [2]float64{(hi[0] - lo[0]) / float64(n), (hi[1] - lo[1]) / float64(n)}
+	f := newField(lo[0]+w[0]/2, hi[0]-w[0]/2, lo[1]+w[1]/2, hi[1]-w[1]/2, n)
+	sumA := make([]*mat.Dense, n*n)
+	sumB := make([]*mat.VecDense, n*n)
+	count := make([]int, n*n)
+	bin := func(v, l, width float64) int {
+		if width == 0 {
+			return 0
+		}
+		return min(n-1, max(0, int((v-l)/width)))
+	}
+	for k, p := range pts {
+		c := bin(p.y, lo[1], w[1])*n + bin(p.x, lo[0], w[0])
+		if sumA[c] == nil {
+			sumA[c] = mat.NewDense(d, d, nil)
+			sumB[c] = mat.NewVecDense(d, nil)
+		}
+		sumA[c].Add(sumA[c], as[k])
+		sumB[c].AddVec(sumB[c], bs[k])
+		count[c]++
+	}
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			c := j*n + i
+			if count[c] == 0 {
+				f.DX[j][i], f.DY[j][i] = math.NaN(), math.NaN()
+				continue
+			}
+			k := float64(count[c])
+			a, b := sumA[c], sumB[c]
+			x, y := f.X[i], f.Y[j]
+			f.DX[j][i] = ((a.At(0, 0)/k-1)*x + a.At(0, 1)/k*y + b.AtVec(0)/k)
+			f.DY[j][i] = (a.At(1, 0)/k*x + (a.At(1, 1)/k-1)*y + b.AtVec(1)/k)
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,225 @@
+package clds_test
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/clds"
+)
+
+func ExampleSimulateRing() {
+	ring, err := clds.SimulateRing(&clds.RingSettings{Trials: 5, Steps: 100, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	tr := ring.Trials[0]
+	r, c := tr.Y.Dims()
+	fmt.Printf("%d trials; Y is %d×%d; θ_0 = %.3f\n", len(ring.Trials), r, c, tr.U.At(0, 0))
+	fmt.Printf("true A(0) eigenvalues: 0 and %.1f\n", mat.Trace(ring.TrueA(0)))
+	// Output:
+	// 5 trials; Y is 100×10; θ_0 = 0.363
+	// true A(0) eigenvalues: 0 and 0.9
+}
+
+func ExampleNewFourier() {
+	b, err := clds.NewFourier(clds.FourierSettings{Frequencies: 5, Sigma: 0.5, Kappa: 0.1, Period: []float64{2 * math.Pi}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("L = %d features, coefficients %.4f\n", b.Len(), b.Coefficients())
+	fmt.Printf("prior variance k(u,u) = %.3f\n", clds.Kernel(b, []float64{1}, []float64{1}))
+	// Output:
+	// L = 9 features, coefficients [0.2503 0.2268 0.1687 0.1030 0.0516]
+	// prior variance k(u,u) = 0.156
+}
+
+func ExampleFit() {
+	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 30, Steps: 100, Seed: 3})
+	train, test := ring.Split(20)
+	init, err := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		panic(err)
+	}
+	res, err := clds.Fit(init, train, &clds.Settings{
+		MaxIterations: 50,
+		Progress: func(iter, maxIter int, objective float64) {
+			if iter%25 == 0 {
+				fmt.Printf("iteration %d/%d: objective %.1f\n", iter, maxIter, objective)
+			}
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	ll, bins, _ := res.Model.LogLik(test)
+	truth, _ := ring.LogLik(test)
+	fmt.Printf("%v; held-out log-likelihood per bin %.3f (truth %.3f)\n", res.Status, ll/float64(bins), truth/float64(bins))
+	// Output:
+	// iteration 25/50: objective 129.8
+	// iteration 50/50: objective 137.0
+	// IterationLimit; held-out log-likelihood per bin -0.182 (truth -0.101)
+}
+
+func ExampleModel_Evaluate() {
+	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4})
+	init, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	res, _ := clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100})
+	g := res.Model.Evaluate(clds.Grid(0, 2*math.Pi, 4))
+	for k, u := range g.U {
+		ev := g.Eigenvalues[k]
+		truth := ring.TrueObsFixedPoint(u[0])
+		var diff mat.VecDense
+		diff.SubVec(g.ObsFixedPoints[k], truth)
+		fmt.Printf("θ=%.2f: eigenvalues %.2f %.2f; fixed-point error %.2f\n", u[0], real(ev[0]), real(ev[1]), diff.Norm(2)/truth.Norm(2))
+	}
+	// Output:
+	// θ=0.00: eigenvalues 0.01 0.92; fixed-point error 0.15
+	// θ=1.57: eigenvalues 0.01 0.90; fixed-point error 0.01
+	// θ=3.14: eigenvalues -0.01 0.93; fixed-point error 0.15
+	// θ=4.71: eigenvalues 0.01 0.89; fixed-point error 0.03
+}
+
+func ExampleModel_FlowField() {
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	f, err := m.FlowField([]float64{math.Pi / 2}, -2, 2, 5)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d×%d grid; velocity at (%.0f, %.0f) = (%.3f, %.3f)\n", len(f.X), len(f.Y), f.X[2], f.Y[2], f.DX[2][2], f.DY[2][2])
+	// Output:
+	// 5×5 grid; velocity at (0, 0) = (0.359, 0.152)
+}
+
+func ExampleModel_EigenAngles() {
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(2, 2)))
+	vals, angles, err := m.EigenAngles([]float64{0})
+	if err != nil {
+		panic(err)
+	}
+	for i := range vals {
+		fmt.Printf("λ = %.3f, eigenvector at %.0f°\n", real(vals[i]), angles[i]*180/math.Pi)
+	}
+	// Output:
+	// λ = -0.113, eigenvector at 46°
+	// λ = 0.431, eigenvector at 175°
+}
+
+func ExampleModel_Save() {
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		panic(err)
+	}
+	back, err := clds.Load(&buf, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(mat.Equal(m.A([]float64{1}), back.A([]float64{1})), back.Config.Basis.Len())
+	// Output:
+	// true 9
+}
+
+func ExampleReadCSV() {
+	in := `trial,heading,n1,n2,n3
+1,0.00,0.5,1.2,0.1
+1,0.10,0.7,,0.2
+2,3.10,1.5,0.2,0.9
+`
+	ds, err := clds.ReadCSV(strings.NewReader(in), clds.CSVOptions{Trial: "trial", Conditions: []string{"heading"}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("trials %v, neurons %v, bin 1 of trial 1 observed: %v\n", ds.TrialIDs, ds.Neurons, ds.Trials[0].Mask[1])
+	// Output:
+	// trials [1 2], neurons [n1 n2 n3], bin 1 of trial 1 observed: false
+}
+
+func ExampleTrialsFromArrays() {
+	// Two trials of 3 bins, 2 neurons; the second trial is one bin
+	// shorter (NaN padding).
+	nan := math.NaN()
+	y := &clds.Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, nan, nan}}
+	u := &clds.Array{Shape: []int{2, 3}, Data: []float64{0, 0.1, 0.2, 1, 1.1, 0}}
+	var buf bytes.Buffer
+	_ = clds.WriteNPY(&buf, y) // .npy round trip, as from numpy.save
+	y2, err := clds.ReadNPY(&buf)
+	if err != nil {
+		panic(err)
+	}
+	trials, err := clds.TrialsFromArrays(y2, u)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(trials), trials[0].Len(), trials[1].Len())
+	// Output:
+	// 2 3 2
+}
+
+func ExampleSolveSylvester() {
+	g := mat.NewSymDense(2, []float64{4, 1, 1, 3})
+	s := mat.NewSymDense(2, []float64{0.5, 0.1, 0.1, 0.2})
+	h := mat.NewDense(2, 2, []float64{1, 2, 3, 4})
+	w, res, err := clds.SolveSylvester(g, []float64{1, 1}, s, h)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("W = %.4f, residual < 1e-14: %v\n", mat.Formatted(w, mat.FormatPython()), res < 1e-14)
+	// Output:
+	// W = [[0.0371, 0.1985], [0.8133, 1.1625]], residual < 1e-14: true
+}
+
+func ExampleModel_Whiten() {
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m.Weights.Q = []float64{0.5, 0.1, 0.1, 0.2}
+	w, err := m.Whiten()
+	if err != nil {
+		panic(err)
+	}
+	q := w.Q()
+	fmt.Printf("whitened Q: diagonal %.6f %.6f, off-diagonal below 1e-12: %v\n", q.At(0, 0), q.At(1, 1), math.Abs(q.At(0, 1)) < 1e-12)
+	// Output:
+	// whitened Q: diagonal 1.000000 1.000000, off-diagonal below 1e-12: true
+}
+
+func ExampleModel_Reconstruct() {
+	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 5})
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	yhat, err := m.Reconstruct(ring.Trials[0])
+	if err != nil {
+		panic(err)
+	}
+	r, c := yhat.Dims()
+	fmt.Println(r, c)
+	// Output:
+	// 100 10
+}
+
+func ExampleModel_Forecast() {
+	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 6})
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	future := mat.NewDense(3, 1, []float64{1, 1.1, 1.2}) // headings of the next 3 bins
+	fc, err := m.Forecast(ring.Trials[0], future)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(fc.Steps, fc.N)
+	// Output:
+	// 3 10
+}
+
+func ExampleModel_CompositeFlow() {
+	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 5, Seed: 7})
+	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	f, err := m.CompositeFlow(ring.Trials, 6)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(f.X), len(f.DX))
+	// Output:
+	// 6 6
+}

@@ -1,0 +1,205 @@
+package clds
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/lds"
+)
+
+// RingSettings configures SimulateRing. Zero fields take the values of the
+// reference's clds/simulate.py, given in brackets.
+type RingSettings struct {
+	Trials  int     // number of trials [100]
+	Steps   int     // time steps per trial [100]
+	Neurons int     // observation dimension N [10]
+	Epsilon float64 // A(θ) = (1−ε) v vᵀ [0.1]
+	Noise   float64 // noise standard deviation: Q = R = S0 = Noise²·I [0.2]
+	StepStd float64 // standard deviation of the heading's random-walk steps [0.4]
+	Seed    uint64  // random seed; 0 means 1
+}
+
+func (s *RingSettings) defaults() RingSettings {
+	var o RingSettings
+	if s != nil {
+		o = *s
+	}
+	if o.Trials <= 0 {
+		o.Trials = 100
+	}
+	if o.Steps <= 0 {
+		o.Steps = 100
+	}
+	if o.Neurons <= 0 {
+		o.Neurons = 10
+	}
+	if o.Epsilon == 0 {
+		o.Epsilon = 0.1
+	}
+	if o.Noise == 0 {
+		o.Noise = 0.2
+	}
+	if o.StepStd == 0 {
+		o.StepStd = 0.4
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Ring is a synthetic head-direction ring attractor (the paper's synthetic
+// experiment, clds/simulate.py): with heading θ_t, u = (cos θ, sin θ) and
+// v = (−sin θ, cos θ),
+//
+//	A(θ) = (1−ε) v vᵀ,  b(θ) = u(θ),  m0 = u(θ_0),  C ~ N(0, 1) (N×2, static)
+//	Q = R = S0 = σ²·I,  θ_t = (Σ_{s<=t} StepStd·N(0,1)) mod 2π
+//
+// A(θ) has eigenvalues 1−ε and 0, and the fixed point (I−A(θ))⁻¹b(θ) =
+// u(θ) lies on the unit circle.
+type Ring struct {
+	Settings RingSettings
+	// Trials hold the observations Y (T×N) and the headings U (T×1).
+	Trials []Trial
+	// Latents[b] is trial b's true latent path (T×2).
+	Latents []*mat.Dense
+	// Loadings is the true C (N×2).
+	Loadings *mat.Dense
+}
+
+// SimulateRing draws the data set; it is deterministic given the settings.
+// Trial b's heading and noise come from their own stream, so a data set
+// with more trials extends one with fewer.
+func SimulateRing(settings *RingSettings) (*Ring, error) {
+	s := settings.defaults()
+	if s.Epsilon <= 0 || s.Epsilon > 1 || s.Noise < 0 || s.StepStd < 0 {
+		return nil, fmt.Errorf("clds: SimulateRing: want 0 < Epsilon <= 1 and non-negative Noise and StepStd, got %+v", s)
+	}
+	if s.Neurons < 2 {
+		return nil, fmt.Errorf("clds: SimulateRing: Neurons=%d, want >= 2 (latent dimension 2)", s.Neurons)
+	}
+	r := &Ring{Settings: s}
+	crng := rand.New(rand.NewPCG(s.Seed, 0))
+	r.Loadings = mat.NewDense(s.Neurons, 2, nil)
+	for i := 0; i < s.Neurons; i++ {
+		for j := 0; j < 2; j++ {
+			r.Loadings.Set(i, j, crng.NormFloat64())
+		}
+	}
+	model := r.staticModel()
+	T := s.Steps
+	for b := 0; b < s.Trials; b++ {
+		rng := rand.New(rand.NewPCG(s.Seed, uint64(b)+1))
+		u := mat.NewDense(T, 1, nil)
+		var th float64
+		for t := 0; t < T; t++ {
+			th += s.StepStd * rng.NormFloat64()
+			u.Set(t, 0, wrapAngle(th))
+		}
+		x, y, err := model.Sample(rng, T, r.varying(u))
+		if err != nil {
+			return nil, err
+		}
+		r.Trials = append(r.Trials, Trial{Y: y, U: u})
+		r.Latents = append(r.Latents, x)
+	}
+	return r, nil
+}
+
+// staticModel holds the shared parameters (C, Q, R, S0) of the truth.
+func (r *Ring) staticModel() *lds.Model {
+	v := r.Settings.Noise * r.Settings.Noise
+	scaled := func(n int) *mat.SymDense {
+		s := mat.NewSymDense(n, nil)
+		for i := 0; i < n; i++ {
+			s.SetSym(i, i, v)
+		}
+		return s
+	}
+	return &lds.Model{A: mat.NewDense(2, 2, nil), C: r.Loadings, M0: mat.NewVecDense(2, nil),
+		Q: scaled(2), R: scaled(r.Settings.Neurons), S0: scaled(2)}
+}
+
+// varying evaluates the true A(θ_t), b(θ_t) and m0(θ_0) along headings u.
+func (r *Ring) varying(u *mat.Dense) *lds.Varying {
+	T, _ := u.Dims()
+	v := &lds.Varying{A: make([]float64, 0, 4*T), B: make([]float64, 0, 2*T)}
+	for t := 0; t < T-1; t++ {
+		a := r.TrueA(u.At(t, 0))
+		v.A = append(v.A, a.RawMatrix().Data...)
+		v.B = append(v.B, math.Cos(u.At(t, 0)), math.Sin(u.At(t, 0)))
+	}
+	v.M0 = []float64{math.Cos(u.At(0, 0)), math.Sin(u.At(0, 0))}
+	return v
+}
+
+// TrueA returns A(θ) = (1−ε) v vᵀ.
+func (r *Ring) TrueA(theta float64) *mat.Dense {
+	e := 1 - r.Settings.Epsilon
+	s, c := math.Sincos(theta)
+	return mat.NewDense(2, 2, []float64{e * s * s, -e * s * c, -e * s * c, e * c * c})
+}
+
+// TrueB returns b(θ) = (cos θ, sin θ).
+func (r *Ring) TrueB(theta float64) *mat.VecDense {
+	s, c := math.Sincos(theta)
+	return mat.NewVecDense(2, []float64{c, s})
+}
+
+// TrueObsFixedPoint returns C (I − A(θ))⁻¹ b(θ) = C u(θ), the fixed point
+// in observation space (invariant to the latent coordinates).
+func (r *Ring) TrueObsFixedPoint(theta float64) *mat.VecDense {
+	var y mat.VecDense
+	y.MulVec(r.Loadings, r.TrueB(theta))
+	return &y
+}
+
+// LogLik returns Σ_b log p(Y_b | U_b) under the true parameters, the
+// ceiling a fitted model's held-out log-likelihood is compared with.
+func (r *Ring) LogLik(trials []Trial) (float64, error) {
+	m := r.staticModel()
+	lt := make([]lds.Trial, len(trials))
+	for i, tr := range trials {
+		if tr.U == nil {
+			return 0, fmt.Errorf("clds: Ring.LogLik: trials[%d].U is nil", i)
+		}
+		lt[i] = lds.Trial{Y: tr.Y, Mask: tr.Mask, Varying: r.varying(tr.U)}
+	}
+	return m.LogLik(lt)
+}
+
+// Split returns the first n trials for training and the rest for testing
+// (the reference's 80/20 split is Split(80) of 100 trials).
+func (r *Ring) Split(n int) (train, test []Trial) {
+	n = max(0, min(n, len(r.Trials)))
+	return r.Trials[:n], r.Trials[n:]
+}
+
+// RingConfig is the reference model for the ring data: A, b and m0 GPs
+// over the heading with the reference basis Tm_basis(5, σ=0.5, κ=0.1,
+// period 2π) (L = 9), static C and d, λ = 1, D = 2.
+func RingConfig() Config {
+	b, err := NewFourier(FourierSettings{Frequencies: 5, Sigma: 0.5, Kappa: 0.1, Period: []float64{2 * math.Pi}})
+	if err != nil {
+		panic(err)
+	}
+	return Config{Latent: 2, Basis: b, A: GP, B: GP, C: Static, D: Static, M0: GP, Lambda: 1}
+}
+
+// StaticConfig is a plain LDS with latent dimension d (every parameter
+// static), fitted by the same ECM code; conditions are ignored.
+func StaticConfig(d int) Config {
+	return Config{Latent: d, A: Static, B: Static, C: Static, D: Static, M0: Static}
+}
+
+// wrapAngle maps θ to [0, 2π), like Python's θ % (2π).
+func wrapAngle(th float64) float64 {
+	w := math.Mod(th, 2*math.Pi)
+	if w < 0 {
+		w += 2 * math.Pi
+	}
+	return w
+}
