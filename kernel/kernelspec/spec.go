@@ -257,3 +257,28 @@ func InstallTemp(r Repo) (dataDir string, err error) {
 	}
 	return dataDir, nil
 }
+
+// UseTemp installs a temporary kernelspec for the checkout around dir (see
+// InstallTemp) and points JUPYTER_DATA_DIR at it for this process and the
+// kernels it starts. The returned function removes it. Test packages that
+// execute notebooks call it from TestMain.
+func UseTemp(dir string) (cleanup func(), err error) {
+	r, err := FindRepo(dir)
+	if err != nil {
+		return nil, err
+	}
+	dataDir, err := InstallTemp(r)
+	if err != nil {
+		return nil, err
+	}
+	old, had := os.LookupEnv("JUPYTER_DATA_DIR")
+	os.Setenv("JUPYTER_DATA_DIR", dataDir)
+	return func() {
+		if had {
+			os.Setenv("JUPYTER_DATA_DIR", old)
+		} else {
+			os.Unsetenv("JUPYTER_DATA_DIR")
+		}
+		os.RemoveAll(dataDir)
+	}, nil
+}
