@@ -25,16 +25,18 @@ var warmExtras = []string{
 }
 
 // NotebookPackages lists the packages of the module a notebook may import:
-// everything but commands, internal packages and the kernel tooling.
+// everything but commands, test-only directories, internal packages and the
+// kernel tooling.
 func (r Repo) NotebookPackages() ([]string, error) {
-	out, err := runIn(r.Root, 2*time.Minute, nil, "go", "list", "-f", "{{.ImportPath}} {{.Name}}", "./...")
+	out, err := runIn(r.Root, 2*time.Minute, nil, "go", "list", "-f", "{{.ImportPath}} {{.Name}} {{len .GoFiles}}", "./...")
 	if err != nil {
 		return nil, err
 	}
 	var pkgs []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
-		if len(f) != 2 || f[1] == "main" {
+		// Skip commands and directories that hold only tests.
+		if len(f) != 3 || f[1] == "main" || f[2] == "0" {
 			continue
 		}
 		p := f[0]
