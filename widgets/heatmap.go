@@ -1,0 +1,194 @@
+package widgets
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// maxCells bounds heatmap size (a 4000×4000 matrix has more cells than a
+// figure has pixels).
+const maxCells = 16_000_000
+
+// Heatmap draws a matrix as a static heatmap with a colour bar: entry
+// (i, j) is the cell in row i (from the top, as the matrix is written) and
+// column j. o.Scale chooses Diverging (default: symmetric about zero, for
+// dynamics matrices and differences) or Sequential (for similarity or
+// distance matrices). NaN cells are drawn grey. Cells are drawn as sharp
+// blocks at any size (nearest-neighbour), not blurred.
+// Defaults: XLabel "column", YLabel "row".
+func Heatmap(m mat.Matrix, o *Options) (*Figure, error) {
+	r, err := o.resolved(DefaultWidth, DefaultHeight)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("widgets: Heatmap: m is nil")
+	}
+	rows, cols := m.Dims()
+	if rows == 0 || cols == 0 || rows*cols > maxCells {
+		return nil, fmt.Errorf("widgets: Heatmap: m is %d×%d, want between 1×1 and %d cells", rows, cols, maxCells)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	nan := 0
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			v := m.At(i, j)
+			switch {
+			case math.IsNaN(v):
+				nan++
+			case math.IsInf(v, 0):
+				return nil, fmt.Errorf("widgets: Heatmap: m[%d,%d] is %v", i, j, v)
+			default:
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if nan == rows*cols {
+		lo, hi = 0, 0
+	}
+	cm := scaleFor(r.Scale, lo, hi)
+	cells := image.NewNRGBA(image.Rect(0, 0, cols, rows))
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			v := m.At(i, j)
+			c := color.NRGBA{R: 160, G: 160, B: 160, A: 255}
+			if !math.IsNaN(v) {
+				c = cm.colorOf(v)
+			}
+			cells.SetNRGBA(j, i, c)
+		}
+	}
+	p := newPlot(&r, "column", "row")
+	p.Add(&cellImage{img: cells, rows: rows, cols: cols})
+	p.X.Tick.Marker = indexTicks{n: cols}
+	p.Y.Tick.Marker = indexTicks{n: rows}
+	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
+	scale := "diverging (RdBu, symmetric about 0)"
+	if r.Scale == Sequential {
+		scale = "sequential (viridis)"
+	}
+	txt := fmt.Sprintf("Heatmap: %d×%d matrix, values in [%.4g, %.4g], %s colour scale [%.4g, %.4g]",
+		rows, cols, lo, hi, scale, cm.min, cm.max)
+	if nan > 0 {
+		txt += fmt.Sprintf(", %d NaN cells (grey)", nan)
+	}
+	if r.Title != "" {
+		txt = fmt.Sprintf("%q %s", r.Title, txt)
+	}
+	f := newStaticFigure("heatmap", &r, txt, func(c draw.Canvas) { drawWithColorBar(c, p, cm) })
+	f.plot = p
+	return f, nil
+}
+
+// cellImage draws a matrix image over [-0.5, cols-0.5] × [-0.5, rows-0.5],
+// upscaled by nearest neighbour to the device resolution first so the
+// canvas's (bilinear) image drawing cannot blur cell edges.
+type cellImage struct {
+	img        *image.NRGBA
+	rows, cols int
+}
+
+func (ci *cellImage) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return -0.5, float64(ci.cols) - 0.5, -0.5, float64(ci.rows) - 0.5
+}
+
+func (ci *cellImage) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0, x1 := trX(-0.5), trX(float64(ci.cols)-0.5)
+	y0, y1 := trY(-0.5), trY(float64(ci.rows)-0.5)
+	rect := vg.Rectangle{Min: vg.Point{X: min(x0, x1), Y: min(y0, y1)}, Max: vg.Point{X: max(x0, x1), Y: max(y0, y1)}}
+	// Row 0 is at the top of the image, and the inverted y axis puts row 0
+	// at the top of the plot, so the image is drawn as is.
+	drawSharp(c, rect, ci.img)
+}
+
+// drawSharp draws img into rect after upscaling it by nearest neighbour to
+// at least the canvas's resolution there (192 dpi for vector canvases), so
+// the canvas's smoothing cannot blur or fade its pixels.
+func drawSharp(c draw.Canvas, rect vg.Rectangle, img *image.NRGBA) {
+	dpi, ok := rasterDPI(c)
+	if !ok {
+		dpi = pngDPI
+	}
+	w := int(math.Ceil(float64(rect.Max.X-rect.Min.X) / 72 * dpi))
+	h := int(math.Ceil(float64(rect.Max.Y-rect.Min.Y) / 72 * dpi))
+	sw, sh := img.Bounds().Dx(), img.Bounds().Dy()
+	if w > sw || h > sh {
+		img = nearest(img, max(w, sw), max(h, sh))
+	}
+	c.DrawImage(rect, img)
+}
+
+// nearest scales src to w×h by nearest neighbour.
+func nearest(src *image.NRGBA, w, h int) *image.NRGBA {
+	sw, sh := src.Bounds().Dx(), src.Bounds().Dy()
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	colOf := make([]int, w)
+	for x := range colOf {
+		colOf[x] = min(x*sw/w, sw-1) * 4
+	}
+	for y := 0; y < h; y++ {
+		sy := min(y*sh/h, sh-1)
+		srow := src.Pix[sy*src.Stride:]
+		drow := dst.Pix[y*dst.Stride:]
+		for x, sx := range colOf {
+			copy(drow[4*x:4*x+4], srow[sx:sx+4])
+		}
+	}
+	return dst
+}
+
+// indexTicks labels integer positions 0..n-1, at most ~10 labels.
+type indexTicks struct{ n int }
+
+func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
+	step := niceStep(t.n)
+	var ticks []plot.Tick
+	for k := 0; k < t.n; k += step {
+		ticks = append(ticks, plot.Tick{Value: float64(k), Label: strconv.Itoa(k)})
+	}
+	return ticks
+}
+
+// colorBarWidth is the room on the right of a heatmap for its colour bar.
+var colorBarWidth = vg.Points(64)
+
+// drawWithColorBar draws p leaving room on the right, then a vertical
+// colour bar aligned with p's data area, with tick labels from gonum's
+// default tick placement.
+func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm *colorMap) {
+	main := draw.Crop(c, 0, -colorBarWidth, 0, 0)
+	p.Draw(main)
+	da := p.DataCanvas(main)
+	bar := vg.Rectangle{
+		Min: vg.Point{X: main.Max.X + vg.Points(10), Y: da.Min.Y},
+		Max: vg.Point{X: main.Max.X + vg.Points(22), Y: da.Max.Y},
+	}
+	strip := image.NewNRGBA(image.Rect(0, 0, 1, 256))
+	for k := 0; k < 256; k++ {
+		strip.SetNRGBA(0, 255-k, cm.frac(float64(k)/255))
+	}
+	drawSharp(c, bar, strip)
+	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)})
+	c.Stroke(bar.Path())
+	sty := text.Style{Color: color.Black, Font: font.From(sans, 9.5), YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
+	span := cm.max - cm.min
+	for _, t := range (plot.DefaultTicks{}).Ticks(cm.min, cm.max) {
+		if t.Label == "" || t.Value < cm.min-1e-12*span || t.Value > cm.max+1e-12*span {
+			continue
+		}
+		y := bar.Min.Y + vg.Length((t.Value-cm.min)/span)*(bar.Max.Y-bar.Min.Y)
+		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, bar.Max.X, y, bar.Max.X+vg.Points(3), y)
+		c.FillText(sty, vg.Point{X: bar.Max.X + vg.Points(5), Y: y}, t.Label)
+	}
+}

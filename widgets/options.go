@@ -1,0 +1,133 @@
+package widgets
+
+import "fmt"
+
+// Default display sizes in CSS pixels (static figures are rasterised at twice
+// this size and shown at this size, so they stay sharp on HiDPI screens).
+const (
+	DefaultWidth  = 720
+	DefaultHeight = 400
+	// DefaultMaxPoints is the number of points per series an interactive line
+	// chart ships to the browser: about two per horizontal pixel of a
+	// default-width chart, which is what the eye can resolve.
+	DefaultMaxPoints = 2000
+)
+
+// ColorScale selects how a heatmap maps values to colours.
+type ColorScale int
+
+const (
+	// Diverging maps values symmetrically around zero, -max|v| blue through
+	// near-white to +max|v| red (ColorBrewer RdBu, colour-blind safe). Use it
+	// for signed matrices: dynamics matrices, differences, correlations.
+	Diverging ColorScale = iota
+	// Sequential maps [min, max] onto viridis (perceptually uniform,
+	// colour-blind safe). Use it for non-negative matrices such as
+	// similarity or distance matrices.
+	Sequential
+)
+
+// Downsampler selects how long interactive series are reduced for display.
+type Downsampler int
+
+const (
+	// LTTB keeps the points that preserve the visual shape
+	// (Largest-Triangle-Three-Buckets, Steinarsson 2013).
+	LTTB Downsampler = iota
+	// MinMax keeps the minimum and maximum of each of MaxPoints/2 equal-width
+	// x buckets, so the envelope (every extreme) survives exactly.
+	MinMax
+)
+
+func (d Downsampler) String() string {
+	switch d {
+	case LTTB:
+		return "LTTB"
+	case MinMax:
+		return "min/max per bucket"
+	}
+	return fmt.Sprintf("Downsampler(%d)", int(d))
+}
+
+// Options holds the presentation settings shared by every chart of the
+// vocabulary. A nil *Options means all defaults; every field's zero value
+// means its documented default.
+type Options struct {
+	// Title is drawn above the figure and names the output files outside a
+	// notebook.
+	Title string
+	// XLabel and YLabel label the axes; each chart documents its default.
+	XLabel, YLabel string
+	// Names labels the series (lines, bands, spectra, eigenvalue sets,
+	// histograms), the conditions (trajectories) or the rows (raster, up to
+	// 40 rows). Missing names default to "series 1", "condition 1", ….
+	Names []string
+	// Width and Height are the display size in CSS pixels.
+	// Zero means DefaultWidth × DefaultHeight (or the chart's own default).
+	Width, Height int
+	// MaxPoints is the number of points per series that interactive line
+	// charts send to the browser. Zero means DefaultMaxPoints; a negative
+	// value sends every point. The caller's data are never modified; the
+	// figure says when it shows fewer points than it was given.
+	MaxPoints int
+	// Downsample chooses the reduction used when a series is longer than
+	// MaxPoints. The zero value is LTTB.
+	Downsample Downsampler
+	// Scale is the heatmap colour scale. The zero value is Diverging.
+	Scale ColorScale
+	// SVG asks static figures to carry an SVG rendering (fonts embedded, so
+	// labels keep their positions in any viewer) in addition to the PNG.
+	SVG bool
+}
+
+// maxSide bounds Width and Height so a typo cannot ask for a gigapixel
+// raster (static figures are drawn at twice this size).
+const maxSide = 4096
+
+// resolved validates o and returns a copy with defaults filled in.
+func (o *Options) resolved(defW, defH int) (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.Width < 0 || r.Width > maxSide {
+		return r, fmt.Errorf("widgets: Options.Width = %d, want 0 (default) or 1..%d CSS pixels", r.Width, maxSide)
+	}
+	if r.Height < 0 || r.Height > maxSide {
+		return r, fmt.Errorf("widgets: Options.Height = %d, want 0 (default) or 1..%d CSS pixels", r.Height, maxSide)
+	}
+	if r.Scale != Diverging && r.Scale != Sequential {
+		return r, fmt.Errorf("widgets: Options.Scale = %d is not a ColorScale", int(r.Scale))
+	}
+	if r.Downsample != LTTB && r.Downsample != MinMax {
+		return r, fmt.Errorf("widgets: Options.Downsample = %d is not a Downsampler", int(r.Downsample))
+	}
+	if r.Width <= 0 {
+		r.Width = defW
+	}
+	if r.Height <= 0 {
+		r.Height = defH
+	}
+	if r.MaxPoints == 0 {
+		r.MaxPoints = DefaultMaxPoints
+	}
+	if r.MaxPoints > 0 && r.MaxPoints < 4 {
+		return r, fmt.Errorf("widgets: Options.MaxPoints = %d, want at least 4 (or negative for every point)", r.MaxPoints)
+	}
+	return r, nil
+}
+
+// name returns the i-th name or a numbered default.
+func (o *Options) name(i int, kind string) string {
+	if i < len(o.Names) && o.Names[i] != "" {
+		return o.Names[i]
+	}
+	return fmt.Sprintf("%s %d", kind, i+1)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
