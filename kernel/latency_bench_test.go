@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // Cells of the latency benchmark (issue: per-cell latency over the Jupyter
 // protocol, warm caches, neuronb side by side with a plain GoNB kernelspec).
 const (
-	trivialCell = "%%\nfmt.Println(\"hi\")"
+	trivialCell = "%%\nfmt.Println(\"hi {rep}\")"
 	// chartCell builds and displays a gonum/plot line chart with gonbui
 	// only, so that the plain GoNB kernel can run the same code.
 	chartCell = `import (
@@ -45,7 +46,8 @@ if err != nil {
 var buf bytes.Buffer
 wt.WriteTo(&buf)
 gonbui.DisplayPng(buf.Bytes())
-gonbui.Sync()`
+gonbui.Sync()
+_ = "{rep}"`
 	// widgetsCell is the same chart through neuronb's widgets.
 	widgetsCell = `import (
 	"github.com/neuronb/neuronb/widgets"
@@ -64,7 +66,8 @@ if err != nil {
 	panic(err)
 }
 p.Add(l)
-widgets.Show(p)`
+widgets.Show(p)
+_ = "{rep}"`
 	// firstCell is the first cell after a kernel start: a chart through
 	// widgets and a neuro package (a Kalman smoother).
 	firstCell = `import (
@@ -81,7 +84,7 @@ if err := m.Validate(); err != nil {
 	panic(err)
 }
 t := []float64{0, 1, 2, 3}
-widgets.Show(widgets.Lines(t, [][]float64{{0, 1, 0.5, 0.2}}, &widgets.Options{Title: "first"}))`
+widgets.Show(widgets.Lines(t, [][]float64{{0, 1, 0.5, 0.2}}, &widgets.Options{Title: "first {rep}"}))`
 )
 
 // latencyResult is what latency.py measured for one kernelspec.
@@ -265,7 +268,8 @@ func main() {
 			must("go", "work", "init", ".", testRepo.Root)
 			phases := map[string][]float64{}
 			for i := 0; i < max(b.N, 5); i++ {
-				os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644)
+				// A new string each time, so every build links, as an edited cell does.
+				os.WriteFile(filepath.Join(dir, "main.go"), []byte(strings.Replace(src, `"ok"`, fmt.Sprintf(`"ok %d"`, i), 1)), 0o644)
 				phases["goimports"] = append(phases["goimports"], must(testRepo.Tool("goimports"), "-w", "main.go").Seconds())
 				phases["go get"] = append(phases["go get"], must("go", "get").Seconds())
 				phases["go build"] = append(phases["go build"], must("go", "build", "-o", "cell").Seconds())

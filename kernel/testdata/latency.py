@@ -4,7 +4,9 @@ Reads a JSON spec on stdin:
   {"kernel": name, "setup": [code, ...], "cells": {label: code}, "reps": n,
    "first": code, "first_reps": n}
 For each kernel start it runs the setup cells, then each labelled cell reps
-times, timing execute_request -> execute_reply. "first" is timed as the
+times, timing execute_request -> execute_reply. "{rep}" in a cell is replaced
+by a counter, so that every run compiles and links a new program, as a
+user's edited cell does (GoNB skips the link of an unchanged program). "first" is timed as the
 first cell after a fresh kernel start (first_reps fresh kernels; kernel
 start-up itself is timed separately). Prints JSON: label -> [seconds...],
 plus "first" and "startup". A cell that fails aborts with its error.
@@ -61,7 +63,7 @@ def main():
             for s in spec.get("first_setup", []):
                 run(kc, s)
             out["startup"].append(st)
-            out["first"].append(run(kc, spec["first"]))
+            out["first"].append(run(kc, spec["first"].replace("{rep}", str(len(out["first"])))))
         finally:
             kc.stop_channels()
             km.shutdown_kernel()
@@ -70,8 +72,8 @@ def main():
         for s in spec.get("setup", []):
             run(kc, s)
         for label, code in spec.get("cells", {}).items():
-            run(kc, code)  # the first run may build the cell's packages
-            out[label] = [run(kc, code) for _ in range(spec["reps"])]
+            run(kc, code.replace("{rep}", "warm-up"))  # may build the cell's packages
+            out[label] = [run(kc, code.replace("{rep}", str(i))) for i in range(spec["reps"])]
     finally:
         kc.stop_channels()
         km.shutdown_kernel()
