@@ -28,15 +28,18 @@ var warmExtras = []string{
 // everything but commands, test-only directories, internal packages and the
 // kernel tooling.
 func (r Repo) NotebookPackages() ([]string, error) {
-	out, err := runIn(r.Root, 2*time.Minute, nil, "go", "list", "-f", "{{.ImportPath}} {{.Name}} {{len .GoFiles}}", "./...")
+	// -e: a package that does not build (work in progress in a checkout)
+	// must not stop the others from being listed; it is left out.
+	out, err := runIn(r.Root, 2*time.Minute, nil, "go", "list", "-e", "-f", "{{.ImportPath}} {{.Name}} {{len .GoFiles}} {{if or .Error .DepsErrors}}broken{{else}}ok{{end}}", "./...")
 	if err != nil {
 		return nil, err
 	}
 	var pkgs []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
-		// Skip commands and directories that hold only tests.
-		if len(f) != 3 || f[1] == "main" || f[2] == "0" {
+		// Skip commands, directories that hold only tests, and packages
+		// that do not build.
+		if len(f) != 4 || f[1] == "main" || f[2] == "0" || f[3] != "ok" {
 			continue
 		}
 		p := f[0]
