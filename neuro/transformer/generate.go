@@ -1,0 +1,164 @@
+package transformer
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// StopReason says why generation ended.
+type StopReason string
+
+// The reasons generation stops.
+const (
+	StopMaxTokens   StopReason = "max_new_tokens" // MaxNewTokens were generated
+	StopToken       StopReason = "stop_token"     // a stop token was generated (it is included)
+	StopContextFull StopReason = "context_full"   // the context length was reached
+)
+
+// GenerateSettings configures Generate. A nil *GenerateSettings means the
+// defaults documented on each field.
+type GenerateSettings struct {
+	// MaxNewTokens bounds the number of generated tokens (default 32).
+	MaxNewTokens int
+	// Temperature 0 (the default) picks the most likely token (greedy);
+	// a positive value samples from softmax(logits/Temperature).
+	Temperature float64
+	// Seed seeds the sampler (PCG); runs with equal seeds are equal.
+	Seed uint64
+	// StopTokens end generation when generated. nil means the model's
+	// Config.EOS; an empty non-nil slice disables stopping.
+	StopTokens []int
+	// Hooks run at every step (on the prompt at the first step, then on
+	// one new position per step; HookContext.Pos0 tells which).
+	Hooks []NamedHook
+	// KV, when set, holds tokens that precede the prompt and receives the
+	// prompt and the generated tokens except the last one (which has not
+	// been run yet: pass it as the next prompt to continue); nil means a
+	// fresh cache.
+	KV *KVCache
+	// KeepLogits records the logits each token was chosen from.
+	KeepLogits bool
+	// Progress, if set, is called after each step with the step, the
+	// maximum number of steps and the log-probability of the chosen token.
+	Progress func(iter, maxIter int, objective float64)
+}
+
+// Generation is the result of Generate.
+type Generation struct {
+	Tokens   []int       // generated ids, without the prompt
+	LogProbs []float64   // log-probability of each generated token under the unscaled logits
+	Logits   [][]float32 // per step, when KeepLogits
+	Stop     StopReason
+	Runtime  time.Duration
+}
+
+// Generate continues prompt token by token with the KV cache: the first
+// step runs the whole prompt, each later step only the token just chosen,
+// which is exactly equivalent to recomputing the whole sequence.
+func (m *Model) Generate(prompt []int, s *GenerateSettings) (*Generation, error) {
+	start := time.Now()
+	if s == nil {
+		s = &GenerateSettings{}
+	}
+	maxNew := s.MaxNewTokens
+	if maxNew == 0 {
+		maxNew = 32
+	}
+	if maxNew < 0 {
+		return nil, fmt.Errorf("transformer: Generate: MaxNewTokens = %d is negative", maxNew)
+	}
+	if s.Temperature < 0 || math.IsNaN(s.Temperature) {
+		return nil, fmt.Errorf("transformer: Generate: Temperature = %v must be ≥ 0", s.Temperature)
+	}
+	stop := s.StopTokens
+	if stop == nil {
+		stop = m.cfg.EOS
+	}
+	kv := s.KV
+	if kv == nil {
+		kv = m.NewKVCache()
+	}
+	rng := rand.New(rand.NewPCG(s.Seed, 0x9e3779b97f4a7c15))
+	g := &Generation{Stop: StopMaxTokens}
+	next := prompt
+	for step := 0; step < maxNew; step++ {
+		if kv.Len()+len(next) > m.cfg.MaxPositions {
+			if step == 0 {
+				return nil, fmt.Errorf("transformer: Generate: prompt of %d tokens (after %d cached) exceeds the context length %d", len(prompt), kv.Len(), m.cfg.MaxPositions)
+			}
+			g.Stop = StopContextFull
+			break
+		}
+		out, err := m.Run(next, &RunOptions{Hooks: s.Hooks, KV: kv, LastLogitsOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("transformer: Generate step %d: %w", step, err)
+		}
+		logits := out.Logits.Data
+		var tok int
+		if s.Temperature == 0 {
+			tok = Argmax(logits)
+		} else {
+			tok = Sample(logits, s.Temperature, rng)
+		}
+		g.Tokens = append(g.Tokens, tok)
+		lp := LogSoftmaxAt(logits, tok)
+		g.LogProbs = append(g.LogProbs, lp)
+		if s.KeepLogits {
+			g.Logits = append(g.Logits, logits)
+		}
+		if s.Progress != nil {
+			s.Progress(step+1, maxNew, lp)
+		}
+		if slices.Contains(stop, tok) {
+			g.Stop = StopToken
+			break
+		}
+		next = []int{tok}
+	}
+	// The last chosen token is not yet in the cache; a caller continuing
+	// with s.KV passes it as the next prompt.
+	g.Runtime = time.Since(start)
+	return g, nil
+}
+
+// Argmax returns the index of the largest logit (the first on ties).
+func Argmax(logits []float32) int {
+	best := 0
+	for i, v := range logits {
+		if v > logits[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Sample draws an index with probability softmax(logits/temperature)
+// (temperature > 0).
+func Sample(logits []float32, temperature float64, rng *rand.Rand) int {
+	mx := float64(logits[Argmax(logits)])
+	var total float64
+	for _, v := range logits {
+		total += math.Exp((float64(v) - mx) / temperature)
+	}
+	u := rng.Float64() * total
+	for i, v := range logits {
+		u -= math.Exp((float64(v) - mx) / temperature)
+		if u < 0 {
+			return i
+		}
+	}
+	return Argmax(logits) // u ≈ total after rounding
+}
+
+// LogSoftmaxAt returns log softmax(logits)[i].
+func LogSoftmaxAt(logits []float32, i int) float64 {
+	mx := float64(logits[Argmax(logits)])
+	var s float64
+	for _, v := range logits {
+		s += math.Exp(float64(v) - mx)
+	}
+	return float64(logits[i]) - mx - math.Log(s)
+}
