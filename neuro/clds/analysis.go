@@ -56,53 +56,16 @@ func (m *Model) Whiten() (*Model, error) {
 	var u mat.Dense
 	eig.VectorsTo(&u)
 	h := mat.NewDense(d, d, nil)
-	hi := mat.NewDense(d, d, nil)
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
-			var s, si float64
+			var s float64
 			for k := 0; k < d; k++ {
 				s += u.At(i, k) * u.At(j, k) / math.Sqrt(vals[k])
-				si += u.At(i, k) * u.At(j, k) * math.Sqrt(vals[k])
 			}
 			h.Set(i, j, s)
-			hi.Set(i, j, si)
 		}
 	}
-	out := m.Clone()
-	w := &out.Weights
-	n := m.N
-	// Matrix blocks: A_l → H A_l H⁻¹; C_l → C_l H⁻¹; vectors → H v.
-	for l := 0; l < len(w.A)/(d*d); l++ {
-		blk := mat.NewDense(d, d, w.A[l*d*d:(l+1)*d*d])
-		var t mat.Dense
-		t.Mul(h, blk)
-		blk.Mul(&t, hi)
-	}
-	for l := 0; l < len(w.C)/(n*d); l++ {
-		blk := mat.NewDense(n, d, w.C[l*n*d:(l+1)*n*d])
-		var t mat.Dense
-		t.Mul(blk, hi)
-		blk.Copy(&t)
-	}
-	for _, vs := range [][]float64{w.B, w.M0} {
-		for l := 0; l < len(vs)/d; l++ {
-			v := mat.NewVecDense(d, vs[l*d:(l+1)*d])
-			var t mat.VecDense
-			t.MulVec(h, v)
-			v.CopyVec(&t)
-		}
-	}
-	var t, s0 mat.Dense
-	t.Mul(h, mat.NewDense(d, d, w.S0))
-	s0.Mul(&t, h.T())
-	w.S0 = s0.RawMatrix().Data
-	var q mat.Dense
-	t.Mul(h, mat.NewDense(d, d, w.Q))
-	q.Mul(&t, h.T())
-	w.Q = q.RawMatrix().Data
-	symmetrizeFlat(w.Q, d)
-	symmetrizeFlat(w.S0, d)
-	return out, nil
+	return m.Transform(h)
 }
 
 func symmetrizeFlat(a []float64, n int) {

@@ -65,7 +65,10 @@
 // EigenAngles give the Q-whitened eigen-structure; FixedPoint and
 // ObsFixedPoint the fixed points (I − A(u))⁻¹ b(u) in latent and
 // observation space (the latter does not depend on the arbitrary latent
-// coordinates, so it is what to compare with a ground truth); FlowField
+// coordinates, so it is what to compare with a ground truth); Transform
+// changes the latent coordinates (x′ = S x) and AlignTo picks those whose
+// loadings best match a reference (a simulation's true C), so that A(u)
+// and b(u) themselves can be compared with a ground truth; FlowField
 // and CompositeFlow the vector fields of the paper's figures. LogLik gives
 // held-out marginal log-likelihoods (and the bin count, for per-bin
 // values); Smooth, Reconstruct, Sample and Forecast go through package lds
