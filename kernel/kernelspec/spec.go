@@ -91,8 +91,14 @@ func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
 	if !opt.DWARF {
 		goflags = appendFlag(goflags, "-ldflags=-w")
 	}
+	// A user's kernelspec keeps the installing shell's PATH; a shared one
+	// must not carry the administrator's personal directories.
+	basePath := os.Getenv("PATH")
+	if opt.Scope != User {
+		basePath = systemPath
+	}
 	env := map[string]string{
-		"PATH":         strings.Join(uniquePaths(r.BinDir(), filepath.Join(goenv.GOROOT, "bin"), os.Getenv("PATH")), string(os.PathListSeparator)),
+		"PATH":         strings.Join(uniquePaths(r.BinDir(), filepath.Join(goenv.GOROOT, "bin"), basePath), string(os.PathListSeparator)),
 		"GOPROXY":      goproxy,
 		"NEURONB_ROOT": r.Root,
 	}
@@ -115,6 +121,9 @@ func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
 		},
 	}, nil
 }
+
+// systemPath is the PATH of kernelspecs shared by several users.
+const systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 func appendFlag(flags []string, f string) []string {
 	key, _, _ := strings.Cut(f, "=")
