@@ -5,59 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/neuronb/neuronb/neuro/internal/pyoracle"
+	"github.com/neuronb/neuronb/neuro/npy"
 )
-
-// npySeeds are valid and corrupt .npy files for the fuzz corpus.
-func npySeeds() [][]byte {
-	var buf bytes.Buffer
-	_ = WriteNPY(&buf, &Array{Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, math.NaN()}})
-	good := append([]byte(nil), buf.Bytes()...)
-	buf.Reset()
-	_ = WriteNPY(&buf, &Array{Shape: []int{4}, Data: []float64{0, 1, 2, 3}})
-	vec := append([]byte(nil), buf.Bytes()...)
-	hdr := func(h string, data []byte) []byte {
-		out := []byte("\x93NUMPY\x01\x00")
-		out = append(out, byte(len(h)), byte(len(h)>>8))
-		return append(append(out, h...), data...)
-	}
-	return [][]byte{
-		good, vec, good[:len(good)-3], []byte("\x93NUMPY"), []byte("not numpy at all"),
-		hdr("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }\n", []byte{1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0}),
-		hdr("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n", []byte{0x3f, 0x80, 0, 0}),
-		hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999, 99999999999), }\n", nil),
-		hdr("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }\n", make([]byte, 16)),
-		hdr("{'descr': '|b1', 'fortran_order': False, 'shape': (), }\n", []byte{1}),
-		hdr("{'descr': '<f8', 'shape': (1,), }\n", make([]byte, 8)),
-	}
-}
-
-// FuzzReadNPY checks that ReadNPY never panics and that whatever it
-// accepts is self-consistent (shape product = number of values).
-func FuzzReadNPY(f *testing.F) {
-	for _, s := range npySeeds() {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		a, err := ReadNPY(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		n := 1
-		for _, s := range a.Shape {
-			n *= s
-		}
-		if n != len(a.Data) || len(a.Data) > len(data) {
-			t.Fatalf("shape %v with %d values from %d bytes", a.Shape, len(a.Data), len(data))
-		}
-		_, _ = TrialsFromArrays(a, nil)
-	})
-}
 
 // FuzzReadCSV checks that ReadCSV never panics and that accepted data
 // sets are valid trials.
@@ -112,58 +64,12 @@ func TestReadCSVBuildsTrialsWithMasks(t *testing.T) {
 	}
 }
 
-// TestReadNPYMatchesNumPy writes arrays with NumPy (oracle: numpy.save,
-// in several dtypes, byte orders and Fortran order) and reads them back.
-func TestReadNPYMatchesNumPy(t *testing.T) {
-	pyoracle.Require(t, "numpy")
-	dir := t.TempDir()
-	script := `
-import json, sys
-import numpy as np
-d = json.load(sys.stdin)
-x = np.arange(24, dtype=float).reshape(2, 3, 4) * 0.5 - 3
-out = []
-for name, arr in [("f8", x), ("f4", x.astype(np.float32)), ("be", x.astype(">f8")),
-                  ("i2", x.astype(np.int16)), ("u1", np.abs(x).astype(np.uint8)),
-                  ("fortran", np.asfortranarray(x)), ("bool", x > 0)]:
-    p = d["dir"] + "/" + name + ".npy"
-    np.save(p, arr)
-    out.append({"path": p, "values": np.ascontiguousarray(arr).astype(float).ravel().tolist(), "shape": list(arr.shape)})
-print(json.dumps(out))
-`
-	var cases []struct {
-		Path   string    `json:"path"`
-		Values []float64 `json:"values"`
-		Shape  []int     `json:"shape"`
-	}
-	pyoracle.Run(t, script, map[string]string{"dir": dir}, &cases)
-	for _, c := range cases {
-		f, err := os.Open(c.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ReadNPY(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(c.Path), err)
-		}
-		if len(a.Shape) != len(c.Shape) || len(a.Data) != len(c.Values) {
-			t.Fatalf("%s: shape %v, numpy %v", filepath.Base(c.Path), a.Shape, c.Shape)
-		}
-		for i := range a.Data {
-			if a.Data[i] != c.Values[i] {
-				t.Fatalf("%s: value %d is %v, numpy %v", filepath.Base(c.Path), i, a.Data[i], c.Values[i])
-			}
-		}
-	}
-}
-
 // TestTrialsFromArraysHandlesPaddingAndErrors checks NaN padding of
 // ragged trials, masks, and shape errors.
 func TestTrialsFromArraysHandlesPaddingAndErrors(t *testing.T) {
 	nan := math.NaN()
-	y := &Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, nan, 4, 5, 6, 1, 1, 2, 2, nan, nan}}
-	u := &Array{Shape: []int{2, 3}, Data: []float64{0.1, 0.2, 0.3, 1, 2, nan}}
+	y := &npy.Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, nan, 4, 5, 6, 1, 1, 2, 2, nan, nan}}
+	u := &npy.Array{Shape: []int{2, 3}, Data: []float64{0.1, 0.2, 0.3, 1, 2, nan}}
 	trials, err := TrialsFromArrays(y, u)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +77,7 @@ func TestTrialsFromArraysHandlesPaddingAndErrors(t *testing.T) {
 	if trials[0].Len() != 3 || trials[0].Mask[1] || trials[1].Len() != 2 || trials[1].Mask != nil {
 		t.Fatalf("lengths %d, %d; masks %v, %v", trials[0].Len(), trials[1].Len(), trials[0].Mask, trials[1].Mask)
 	}
-	_, err = TrialsFromArrays(y, &Array{Shape: []int{2, 4}, Data: make([]float64, 8)})
+	_, err = TrialsFromArrays(y, &npy.Array{Shape: []int{2, 4}, Data: make([]float64, 8)})
 	if err == nil || !strings.Contains(err.Error(), "conditions have shape [2 4]") {
 		t.Errorf("mismatched lengths: %v", err)
 	}

@@ -79,9 +79,10 @@
 // SimulateRing draws the paper's synthetic head-direction ring attractor
 // with the reference simulate.py settings; RingConfig and StaticConfig are
 // the matching CLDS and the static-LDS baseline, both fitted by Fit.
-// ReadCSV/LoadCSV (long format: one row per bin) and ReadNPY/LoadNPY with
-// TrialsFromArrays (arrays (trials, T, N) and (trials, T[, M]), NaN for
-// missing bins and padding) load one's own binned data. As in the paper,
+// ReadCSV/LoadCSV (long format: one row per bin) and LoadNPY, or
+// TrialsFromArrays on arrays read by package npy ((trials, T, N) and
+// (trials, T[, M]), NaN for missing bins and padding), load one's own
+// binned data. As in the paper,
 // emissions are Gaussian: preprocess spike counts (bin, smooth, square
 // root, z-score) before fitting.
 package clds

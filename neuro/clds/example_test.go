@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/neuronb/neuronb/neuro/clds"
+	"github.com/neuronb/neuronb/neuro/npy"
 )
 
 func ExampleSimulateRing() {
@@ -143,11 +144,11 @@ func ExampleTrialsFromArrays() {
 	// Two trials of 3 bins, 2 neurons; the second trial is one bin
 	// shorter (NaN padding).
 	nan := math.NaN()
-	y := &clds.Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, nan, nan}}
-	u := &clds.Array{Shape: []int{2, 3}, Data: []float64{0, 0.1, 0.2, 1, 1.1, 0}}
+	y := &npy.Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, nan, nan}}
+	u := &npy.Array{Shape: []int{2, 3}, Data: []float64{0, 0.1, 0.2, 1, 1.1, 0}}
 	var buf bytes.Buffer
-	_ = clds.WriteNPY(&buf, y) // .npy round trip, as from numpy.save
-	y2, err := clds.ReadNPY(&buf)
+	_ = npy.Write(&buf, y) // .npy round trip, as from numpy.save
+	y2, err := npy.Read(&buf)
 	if err != nil {
 		panic(err)
 	}
