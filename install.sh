@@ -101,7 +101,7 @@ if [ "$TEST" = 1 ]; then
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || NODE=(nodejs npm)
     apt_install chromium chromium-driver libjs-requirejs iproute2 util-linux \
       python3-jupyter-kernel-test python3-numpy python3-scipy python3-sklearn \
-      python3-statsmodels python3-torch libopenblas-dev "${NODE[@]}"
+      python3-statsmodels python3-torch python3-matplotlib libopenblas-dev "${NODE[@]}"
   else
     echo "install.sh --test: not root with apt; the tests need Chromium, Debian's python3-jupyter-kernel-test," \
          "python3-numpy, -scipy, -sklearn, -statsmodels, -torch, libopenblas-dev and node/npm (tests skip what is missing outside CI)." >&2

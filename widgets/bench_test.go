@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -119,5 +120,47 @@ func BenchmarkMinMax100kTo2k(b *testing.B) {
 	x, ys := benchSeries(1, 100000)
 	for b.Loop() {
 		MinMax.Indices(x, ys[0], 2000)
+	}
+}
+
+// BenchmarkScatterPNG100k: 10⁵ latent states coloured by heading (cyclic
+// scale), constructor plus the 2× PNG.
+func BenchmarkScatterPNG100k(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	n := 100000
+	x, y, th := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range x {
+		th[i] = 2 * math.Pi * rng.Float64()
+		r := 1 + 0.1*rng.NormFloat64()
+		x[i], y[i] = r*math.Cos(th[i]), r*math.Sin(th[i])
+	}
+	var size int
+	for b.Loop() {
+		f, err := Scatter(x, y, th, &Options{Scale: Cyclic, ColorLabel: "heading θ (rad)"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bu, err := f.Render()
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(bu.PNG)
+	}
+	b.ReportMetric(float64(size), "bytes/output")
+}
+
+// BenchmarkStaticLines10x10k: a static line chart of 10 series × 10⁴
+// points (every point drawn), half of them dashed references.
+func BenchmarkStaticLines10x10k(b *testing.B) {
+	x, ys := benchSeries(10, 10000)
+	dashed := []bool{false, false, false, false, false, true, true, true, true, true}
+	for b.Loop() {
+		f, err := Lines(x, ys, &Options{Static: true, Dashed: dashed})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.Render(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

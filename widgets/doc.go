@@ -20,7 +20,8 @@
 // # The neuroscience vocabulary
 //
 // Interactive (ECharts; hover, zoom and legend toggles help):
-//   - Lines: multi-series lines with a legend.
+//   - Lines: multi-series lines with a legend; reference series (ground
+//     truth, observations) dashed with Options.Dashed.
 //   - PSTH: rate lines with confidence bands (RateBand bins spike trains).
 //   - Trajectories: 2-D latent trajectories coloured by condition.
 //   - Histogram: one or more distributions over shared bins.
@@ -28,17 +29,51 @@
 // Static (gonum/plot; dense or geometric pictures; Figure.Plot allows
 // adding layers):
 //   - Raster: spike raster, fast for 10⁵ spikes.
-//   - FlowField, FlowFieldFunc: quiver plot of a 2-D vector field.
-//   - Heatmap: matrix with a diverging (default) or sequential scale and a
-//     colour bar.
+//   - Scatter: points coloured one by one by a value, on a Sequential,
+//     Diverging or Cyclic (angles, phases) scale with a colour bar, or by
+//     Categorical class with a legend; fast for 10⁵ points.
+//   - FlowField, FlowFieldFunc: quiver plot of a 2-D vector field; NaN
+//     marks grid points without a value (no arrow).
+//   - Heatmap: matrix with a diverging (default), sequential or cyclic
+//     scale and a colour bar.
 //   - Spectrum: eigenvalue spectra on log-log axes.
 //   - EigenPlane: complex eigenvalues with the unit circle.
+//   - Lines and PSTH with Options.Static: the same charts drawn by
+//     gonum/plot, for figures saved with a paper reproduction.
+//
+// For anything else, NewPlot starts a gonum plot in the same look (fonts,
+// grid, axes) and PaletteColor gives the palette as Go colours; FromPlot or
+// Show displays it.
 //
 // Every chart uses Palette (Okabe–Ito, colour-blind safe), labelled axes
 // with documented defaults, and Options for titles, labels, names and
-// sizes. Long interactive series are downsampled for display (LTTB or
-// min/max per bucket, see Downsampler.Indices) and the figure says so; the
-// caller's data are never changed.
+// sizes. Series sharing a name share a colour and a legend entry, so a fit
+// and its dashed reference pair up. Long interactive series are downsampled
+// for display (LTTB or min/max per bucket, see Downsampler.Indices) and the
+// figure says so; the caller's data are never changed.
+//
+// # Colour scales
+//
+// Options.Scale picks how values become colours in Heatmap and Scatter:
+// Diverging (ColorBrewer RdBu about zero), Sequential (viridis), Cyclic
+// (twilight, a perceptually uniform colour circle: angles 90° apart stay
+// distinct under protanopia, deuteranopia and tritanopia, where a rainbow
+// hue wheel collapses) and Categorical (Palette). Options.ColorRange pins a
+// scale's ends, for instance across the frames of a slider, and
+// Options.ColorLabel labels the colour bar.
+//
+// # Long titles and axis labels
+//
+// Text never spoils the layout: a title, axis label, colour-bar label or
+// legend entry longer than the room it has is broken between words onto
+// two balanced lines, then set smaller (down to 8 pt), then onto three
+// lines, and only as a last resort cut with an ellipsis. In static figures
+// this keeps gonum/plot from shrinking the data area under a long y label
+// (FromPlot fits a caller's own plot the same way while drawing it, and
+// leaves its labels as they were). In interactive charts it keeps ECharts
+// from clipping an axis name at the chart's edge, and the y name's gap
+// from the axis follows the widest tick label expected over the data, so
+// the name never overlaps the tick labels.
 //
 // # Progress bars and controls
 //

@@ -300,3 +300,71 @@ func ExampleFigure_Plot() {
 	fmt.Println(len(b.PNG) > 0)
 	// Output: true
 }
+
+func ExampleScatter() {
+	// Latent states on a ring, coloured by the heading that produced them.
+	var x, y, heading []float64
+	for k := 0; k < 8; k++ {
+		th := float64(k) * math.Pi / 4
+		x, y, heading = append(x, math.Cos(th)), append(y, math.Sin(th)), append(heading, th)
+	}
+	f, _ := widgets.Scatter(x, y, heading, &widgets.Options{Scale: widgets.Cyclic, ColorLabel: "heading θ (rad)", XLabel: "latent 1", YLabel: "latent 2"})
+	fmt.Println(f.Text())
+	// Output:
+	// Scatter: 8 points, latent 1 in [-1, 1], latent 2 in [-1, 1]
+	// colour: heading θ (rad) in [0, 5.498], cyclic (twilight) scale [0, 6.283] (wrapped)
+}
+
+func ExampleNewPlot() {
+	// A custom static chart in the house style: error bars on log axes.
+	o := &widgets.Options{Title: "Shortfall", XLabel: "training trials", YLabel: "nats per bin", Width: 480, Height: 320}
+	p := widgets.NewPlot(o)
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	xy := plotter.XYs{{X: 2, Y: 1.8}, {X: 10, Y: 0.12}, {X: 80, Y: 0.008}}
+	l, pts, _ := plotter.NewLinePoints(xy)
+	l.Color, pts.Color = widgets.PaletteColor(0), widgets.PaletteColor(0)
+	p.Add(l, pts)
+	f, _ := widgets.FromPlot(p, o)
+	fmt.Println(f.Text())
+	// Output:
+	// gonum/plot figure 480×320 px "Shortfall"
+	// x: training trials in [2, 80]
+	// y: nats per bin in [0.008, 1.8]
+}
+
+func ExamplePaletteColor() {
+	fmt.Println(widgets.PaletteColor(0), widgets.PaletteColor(9) == widgets.PaletteColor(1))
+	// Output: {0 114 178 255} true
+}
+
+func ExampleLines_reference() {
+	// A fit (solid) and the ground truth (dashed), paired by name: one
+	// colour and one legend entry per pair.
+	theta := []float64{0, math.Pi / 2, math.Pi, 3 * math.Pi / 2}
+	fit := []float64{0.02, 0.97, 0.01, -0.95}
+	truth := []float64{0, 1, 0, -1}
+	f, _ := widgets.Lines(theta, [][]float64{fit, truth}, &widgets.Options{
+		XLabel: "heading θ (rad)", YLabel: "b₂(θ)", Names: []string{"b₂", "b₂"},
+		Dashed: []bool{false, true}, DashedLabel: "truth", Static: true})
+	fmt.Println(f.Text())
+	// Output:
+	// Lines: 2 series × 4 points
+	// x: heading θ (rad) in [0, 4.712]
+	// y: b₂(θ) in [-1, 1]
+	// series: b₂, b₂
+	// dashed (truth): b₂
+}
+
+func ExampleLineStyle() {
+	// The true ring of fixed points, dashed black, over a custom plot.
+	p := widgets.NewPlot(&widgets.Options{XLabel: "latent x₁", YLabel: "latent x₂"})
+	ring := make(plotter.XYs, 101)
+	for k := range ring {
+		ring[k].Y, ring[k].X = math.Sincos(2 * math.Pi * float64(k) / 100)
+	}
+	l, _ := plotter.NewLine(ring)
+	l.LineStyle = widgets.LineStyle(6, true) // Palette colour 6 is black
+	p.Add(l)
+	fmt.Println(l.Color, l.Width, l.Dashes)
+	// Output: {0 0 0 255} 1.5 [5 3]
+}

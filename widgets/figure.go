@@ -123,7 +123,7 @@ func FromPlot(p *plot.Plot, o *Options) (*Figure, error) {
 		r.Title = p.Title.Text
 	}
 	text := describePlot(p, r.Width, r.Height)
-	f := newStaticFigure("plot", &r, text, p.Draw)
+	f := newStaticFigure("plot", &r, text, drawPlot(p))
 	f.plot = p
 	return f, nil
 }

@@ -19,8 +19,11 @@ const maxGrid = 200
 // plot: at grid point (x[j], y[i]) an arrow points along (u[i,j], v[i,j]),
 // its length proportional to the speed √(u²+v²) with the fastest arrow
 // 0.9 grid cells long, and a dot where the speed is zero. x and y are
-// finite and strictly increasing; u and v are len(y) × len(x). Use
-// Figure.Plot to overlay trajectories or fixed points.
+// finite and strictly increasing; u and v are len(y) × len(x). NaN in u or
+// v means "no value here" (a bin no trajectory visited, a state outside the
+// model's domain): that grid point gets no arrow and no dot, and the text
+// counts such points; ±Inf is an error. Use Figure.Plot to overlay
+// trajectories or fixed points.
 // Defaults: XLabel "x₁", YLabel "x₂".
 func FlowField(x, y []float64, u, v mat.Matrix, o *Options) (*Figure, error) {
 	r, err := o.resolved(DefaultWidth, DefaultHeight)
@@ -46,8 +49,8 @@ func FlowField(x, y []float64, u, v mat.Matrix, o *Options) (*Figure, error) {
 		}
 		for i := 0; i < rows; i++ {
 			for j := 0; j < cols; j++ {
-				if val := m.m.At(i, j); math.IsNaN(val) || math.IsInf(val, 0) {
-					return nil, fmt.Errorf("widgets: FlowField: %s[%d,%d] = %v, want a finite value", m.name, i, j, val)
+				if val := m.m.At(i, j); math.IsInf(val, 0) {
+					return nil, fmt.Errorf("widgets: FlowField: %s[%d,%d] = %v, want a finite value (or NaN for no arrow)", m.name, i, j, val)
 				}
 			}
 		}
@@ -56,19 +59,28 @@ func FlowField(x, y []float64, u, v mat.Matrix, o *Options) (*Figure, error) {
 	p := newPlot(&r, "x₁", "x₂")
 	p.Add(q)
 	p.X.Padding, p.Y.Padding = vg.Points(4), vg.Points(4)
-	text := fmt.Sprintf("FlowField: %d×%d arrows over %s in [%.4g, %.4g], %s in [%.4g, %.4g]; speed from %.4g to %.4g",
-		len(x), len(y), orDefault(r.XLabel, "x₁"), x[0], x[len(x)-1], orDefault(r.YLabel, "x₂"), y[0], y[len(y)-1], q.minSpeed(), q.maxSpeed())
+	text := fmt.Sprintf("FlowField: %d×%d arrows over %s in [%.4g, %.4g], %s in [%.4g, %.4g]",
+		len(x), len(y), orDefault(r.XLabel, "x₁"), x[0], x[len(x)-1], orDefault(r.YLabel, "x₂"), y[0], y[len(y)-1])
+	if missing := q.missing(); missing < len(x)*len(y) {
+		text += fmt.Sprintf("; speed from %.4g to %.4g", q.minSpeed(), q.maxSpeed())
+		if missing > 0 {
+			text += fmt.Sprintf("; %d of %d grid points without a value (NaN, no arrow)", missing, len(x)*len(y))
+		}
+	} else {
+		text += "; no grid point has a value (all NaN, no arrows)"
+	}
 	if r.Title != "" {
 		text = fmt.Sprintf("%q %s", r.Title, text)
 	}
-	f := newStaticFigure("flowfield", &r, text, p.Draw)
+	f := newStaticFigure("flowfield", &r, text, drawPlot(p))
 	f.plot = p
 	return f, nil
 }
 
 // FlowFieldFunc evaluates f on an n×n grid over [xmin, xmax] × [ymin, ymax]
 // and draws it with FlowField. f(x, y) returns the velocity (dx/dt, dy/dt),
-// for instance A·s + b of a linear dynamical system at state s = (x, y).
+// for instance A·s + b of a linear dynamical system at state s = (x, y), or
+// NaN where there is none (no arrow).
 func FlowFieldFunc(f func(x, y float64) (u, v float64), xmin, xmax, ymin, ymax float64, n int, o *Options) (*Figure, error) {
 	if f == nil {
 		return nil, fmt.Errorf("widgets: FlowFieldFunc: f is nil")
@@ -117,13 +129,24 @@ type quiver struct {
 	colour color.Color
 }
 
+// speeds calls fn with the speed at every grid point that has a value.
 func (q *quiver) speeds(fn func(s float64)) {
 	r, c := q.u.Dims()
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			fn(math.Hypot(q.u.At(i, j), q.v.At(i, j)))
+			if s := math.Hypot(q.u.At(i, j), q.v.At(i, j)); !math.IsNaN(s) {
+				fn(s)
+			}
 		}
 	}
+}
+
+// missing counts the grid points without a value (NaN in u or v).
+func (q *quiver) missing() int {
+	r, c := q.u.Dims()
+	n := r * c
+	q.speeds(func(float64) { n-- })
+	return n
 }
 
 func (q *quiver) maxSpeed() float64 {
@@ -160,6 +183,9 @@ func (q *quiver) Plot(c draw.Canvas, p *plot.Plot) {
 			px, py := trX(xv), trY(yv)
 			u, v := q.u.At(i, j), q.v.At(i, j)
 			s := math.Hypot(u, v)
+			if math.IsNaN(s) {
+				continue // no value: no arrow, no dot
+			}
 			if s == 0 || ms == 0 {
 				c.Fill(dot(px, py, vg.Points(0.9)))
 				continue

@@ -22,8 +22,10 @@ const maxCells = 16_000_000
 // Heatmap draws a matrix as a static heatmap with a colour bar: entry
 // (i, j) is the cell in row i (from the top, as the matrix is written) and
 // column j. o.Scale chooses Diverging (default: symmetric about zero, for
-// dynamics matrices and differences) or Sequential (for similarity or
-// distance matrices). NaN cells are drawn grey. Cells are drawn as sharp
+// dynamics matrices and differences), Sequential (for similarity or
+// distance matrices) or Cyclic (phases, preferred angles); o.ColorRange
+// fixes the scale's ends and o.ColorLabel labels the colour bar. NaN cells
+// are drawn grey. Cells are drawn as sharp
 // blocks at any size (nearest-neighbour), not blurred.
 // Defaults: XLabel "column", YLabel "row".
 func Heatmap(m mat.Matrix, o *Options) (*Figure, error) {
@@ -56,12 +58,18 @@ func Heatmap(m mat.Matrix, o *Options) (*Figure, error) {
 	if nan == rows*cols {
 		lo, hi = 0, 0
 	}
-	cm := scaleFor(r.Scale, lo, hi)
+	if r.Scale == 0 {
+		r.Scale = Diverging
+	}
+	if r.Scale == Categorical {
+		return nil, fmt.Errorf("widgets: Heatmap: Options.Scale = %v, want Diverging, Sequential or Cyclic", r.Scale)
+	}
+	cm := scaleIn(r.Scale, lo, hi, r.ColorRange)
 	cells := image.NewNRGBA(image.Rect(0, 0, cols, rows))
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
 			v := m.At(i, j)
-			c := color.NRGBA{R: 160, G: 160, B: 160, A: 255}
+			c := nanColor
 			if !math.IsNaN(v) {
 				c = cm.colorOf(v)
 			}
@@ -73,10 +81,7 @@ func Heatmap(m mat.Matrix, o *Options) (*Figure, error) {
 	p.X.Tick.Marker = indexTicks{n: cols}
 	p.Y.Tick.Marker = indexTicks{n: rows}
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
-	scale := "diverging (RdBu, symmetric about 0)"
-	if r.Scale == Sequential {
-		scale = "sequential (viridis)"
-	}
+	scale := scaleName(r.Scale, r.ColorRange)
 	txt := fmt.Sprintf("Heatmap: %d×%d matrix, values in [%.4g, %.4g], %s colour scale [%.4g, %.4g]",
 		rows, cols, lo, hi, scale, cm.min, cm.max)
 	if nan > 0 {
@@ -85,7 +90,8 @@ func Heatmap(m mat.Matrix, o *Options) (*Figure, error) {
 	if r.Title != "" {
 		txt = fmt.Sprintf("%q %s", r.Title, txt)
 	}
-	f := newStaticFigure("heatmap", &r, txt, func(c draw.Canvas) { drawWithColorBar(c, p, cm) })
+	bar := colorBar{cm: cm, label: r.ColorLabel}
+	f := newStaticFigure("heatmap", &r, txt, func(c draw.Canvas) { drawWithColorBar(c, p, bar) })
 	f.plot = p
 	return f, nil
 }
@@ -160,19 +166,95 @@ func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
 	return ticks
 }
 
-// colorBarWidth is the room on the right of a heatmap for its colour bar.
-var colorBarWidth = vg.Points(64)
+// colorBar is the key of a continuous colour scale drawn beside a plot.
+type colorBar struct {
+	cm    *colorMap
+	label string
+}
+
+// ticks returns the bar's labelled values: multiples of π/2 for a cyclic
+// scale over one turn in radians, of 90 over 360 (degrees), else gonum's
+// default placement.
+func (b colorBar) ticks() []plot.Tick {
+	lo, hi := b.cm.min, b.cm.max
+	if b.cm.cyclic {
+		names := []string{"0", "π/2", "π", "3π/2", "2π"}
+		if q := lo / (math.Pi / 2); math.Abs(hi-lo-2*math.Pi) < 1e-9 && math.Abs(q-math.Round(q)) < 1e-9 {
+			var ticks []plot.Tick
+			for k := 0; k <= 4; k++ {
+				v := lo + float64(k)*math.Pi/2
+				n := int(math.Round(v / (math.Pi / 2)))
+				lbl := ""
+				switch {
+				case n >= 0 && n <= 4:
+					lbl = names[n]
+				case n < 0 && n >= -4:
+					lbl = "-" + names[-n]
+				default:
+					lbl = strconv.FormatFloat(v, 'g', 3, 64)
+				}
+				ticks = append(ticks, plot.Tick{Value: v, Label: lbl})
+			}
+			return ticks
+		}
+		if math.Abs(hi-lo-360) < 1e-9 && math.Mod(lo, 90) == 0 {
+			var ticks []plot.Tick
+			for v := lo; v <= hi; v += 90 {
+				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64) + "°"})
+			}
+			return ticks
+		}
+	}
+	var ticks []plot.Tick
+	span := hi - lo
+	for _, t := range (plot.DefaultTicks{}).Ticks(lo, hi) {
+		if t.Label == "" || t.Value < lo-1e-12*span || t.Value > hi+1e-12*span {
+			continue
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+var barTickStyle = text.Style{Color: color.Black, Font: font.From(sans, 9.5), YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
+
+// width is the room the bar, its tick labels and its label take on the
+// right of the plot.
+func (b colorBar) width(ticks []plot.Tick) vg.Length {
+	w := vg.Points(10 + 12 + 5)
+	var lw vg.Length
+	for _, t := range ticks {
+		lw = max(lw, barTickStyle.Width(t.Label))
+	}
+	w += max(lw, vg.Points(14)) + vg.Points(6)
+	if b.label != "" {
+		w += barLabelStyle().Height("x") + vg.Points(4)
+	}
+	return w
+}
+
+func barLabelStyle() text.Style {
+	return text.Style{Color: color.Black, Font: font.From(sans, 11), XAlign: draw.XCenter, YAlign: draw.YTop,
+		Rotation: math.Pi / 2, Handler: plot.DefaultTextHandler}
+}
 
 // drawWithColorBar draws p leaving room on the right, then a vertical
-// colour bar aligned with p's data area, with tick labels from gonum's
-// default tick placement.
-func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm *colorMap) {
-	main := draw.Crop(c, 0, -colorBarWidth, 0, 0)
-	p.Draw(main)
-	da := p.DataCanvas(main)
+// colour bar aligned with p's data area, with its tick labels and, if set,
+// its label (rotated, fitted to the bar's height).
+func drawWithColorBar(c draw.Canvas, p *plot.Plot, b colorBar) {
+	ticks := b.ticks()
+	main := draw.Crop(c, 0, -b.width(ticks), 0, 0)
+	withFittedText(p, main, func() {
+		p.Draw(main)
+		drawColorBar(c, p.DataCanvas(main), main.Max.X, b, ticks)
+	})
+}
+
+func drawColorBar(c draw.Canvas, da draw.Canvas, left vg.Length, b colorBar, ticks []plot.Tick) {
+	cm := b.cm
 	bar := vg.Rectangle{
-		Min: vg.Point{X: main.Max.X + vg.Points(10), Y: da.Min.Y},
-		Max: vg.Point{X: main.Max.X + vg.Points(22), Y: da.Max.Y},
+		Min: vg.Point{X: left + vg.Points(10), Y: da.Min.Y},
+		Max: vg.Point{X: left + vg.Points(22), Y: da.Max.Y},
 	}
 	strip := image.NewNRGBA(image.Rect(0, 0, 1, 256))
 	for k := 0; k < 256; k++ {
@@ -181,14 +263,18 @@ func drawWithColorBar(c draw.Canvas, p *plot.Plot, cm *colorMap) {
 	drawSharp(c, bar, strip)
 	c.SetLineStyle(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)})
 	c.Stroke(bar.Path())
-	sty := text.Style{Color: color.Black, Font: font.From(sans, 9.5), YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
 	span := cm.max - cm.min
-	for _, t := range (plot.DefaultTicks{}).Ticks(cm.min, cm.max) {
-		if t.Label == "" || t.Value < cm.min-1e-12*span || t.Value > cm.max+1e-12*span {
-			continue
-		}
+	var lw vg.Length
+	for _, t := range ticks {
 		y := bar.Min.Y + vg.Length((t.Value-cm.min)/span)*(bar.Max.Y-bar.Min.Y)
 		c.StrokeLine2(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, bar.Max.X, y, bar.Max.X+vg.Points(3), y)
-		c.FillText(sty, vg.Point{X: bar.Max.X + vg.Points(5), Y: y}, t.Label)
+		c.FillText(barTickStyle, vg.Point{X: bar.Max.X + vg.Points(5), Y: y}, t.Label)
+		lw = max(lw, barTickStyle.Width(t.Label))
+	}
+	if b.label != "" {
+		sty := barLabelStyle()
+		lbl, sty := fitText(b.label, sty, 0.98*(bar.Max.Y-bar.Min.Y))
+		x := bar.Max.X + vg.Points(5) + max(lw, vg.Points(14)) + vg.Points(6)
+		c.FillText(sty, vg.Point{X: x, Y: (bar.Min.Y + bar.Max.Y) / 2}, lbl)
 	}
 }

@@ -85,6 +85,13 @@ func Histogram(samples [][]float64, bins int, o *Options) (*Figure, error) {
 	opt["xAxis"] = xa
 	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "count"), 50)
 	opt["series"] = series
+	most := 0
+	for _, c := range counts {
+		for _, n := range c {
+			most = max(most, n)
+		}
+	}
+	fitAxisNames(opt, &r, 0, float64(most))
 	var b strings.Builder
 	fmt.Fprintf(&b, "Histogram")
 	if r.Title != "" {

@@ -11,6 +11,13 @@ import (
 // series). x nil means x = 0, 1, 2, …; otherwise every series has len(x)
 // points and x is finite and non-decreasing. NaN in a series is a gap.
 //
+// o.Dashed marks reference series (ground truth, observations, a
+// baseline) drawn dashed; series sharing a name share a colour and a legend
+// entry, so a fit and its reference named alike are drawn in one colour and
+// toggled together, and o.DashedLabel adds a legend entry saying what the
+// dashed lines are. o.Static draws the chart with gonum/plot instead (a
+// PNG for saved figures, every point drawn, legend beside the plot).
+//
 // Series longer than o.MaxPoints are reduced for display (o.Downsample,
 // LTTB by default) and the figure says so; ys is never modified.
 // Defaults: XLabel "x", YLabel "value", Names "series 1", ….
@@ -22,22 +29,83 @@ func Lines(x []float64, ys [][]float64, o *Options) (*Figure, error) {
 	if err := checkSeries("Lines", x, ys, "ys", r.Names, "series"); err != nil {
 		return nil, err
 	}
-	series := make([]any, 0, len(ys))
+	if len(r.Dashed) > len(ys) {
+		return nil, fmt.Errorf("widgets: Lines: Options.Dashed has %d entries for %d series", len(r.Dashed), len(ys))
+	}
 	names := make([]string, len(ys))
+	for i := range ys {
+		names[i] = r.name(i, "series")
+	}
+	colours := sharedColours(names)
+	if r.Static {
+		curves := make([]curve, len(ys))
+		for i, y := range ys {
+			curves[i] = curve{name: names[i], y: y, colour: colours[i], dashed: r.dashed(i)}
+		}
+		return staticLines("lines", "Lines", x, curves, &r, "x", "value")
+	}
+	series := make([]any, 0, len(ys)+1)
 	shown := 0
 	for i, y := range ys {
-		names[i] = r.name(i, "series")
 		idx := displayIndices(&r, x, y)
 		shown = max(shown, len(idx))
-		series = append(series, lineSeries(names[i], idx, x, y, i))
+		series = append(series, lineSeries(names[i], idx, x, y, colours[i], r.dashed(i)))
+	}
+	legend := uniqueNames(names)
+	if r.DashedLabel != "" {
+		series = append(series, dashedKeySeries(r.DashedLabel))
+		legend = append(legend, r.DashedLabel)
 	}
 	note := downsampleNote(&r, ys, shown)
-	opt := baseOption(&r, note, names)
+	opt := baseOption(&r, note, legend)
 	opt["xAxis"] = valueAxis(orDefault(r.XLabel, "x"), 30)
 	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "value"), 50)
 	opt["dataZoom"] = insideZoom()
 	opt["series"] = series
+	ylo, yhi := finiteRange(ys...)
+	fitAxisNames(opt, &r, ylo, yhi)
 	return newOptionFigure("lines", &r, opt, describeLines("Lines", &r, x, ys, names, note))
+}
+
+// dashed reports whether series i is marked dashed.
+func (o *Options) dashed(i int) bool { return i < len(o.Dashed) && o.Dashed[i] }
+
+// sharedColours gives every distinct name the next Palette index, in order
+// of first appearance, so series sharing a name share a colour.
+func sharedColours(names []string) []int {
+	idx := map[string]int{}
+	out := make([]int, len(names))
+	for i, n := range names {
+		k, ok := idx[n]
+		if !ok {
+			k = len(idx)
+			idx[n] = k
+		}
+		out[i] = k
+	}
+	return out
+}
+
+// uniqueNames returns names without repeats, in order of first appearance.
+func uniqueNames(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// dashedKeySeries is an empty black dashed series whose only purpose is a
+// legend entry saying what the dashed lines are.
+func dashedKeySeries(label string) map[string]any {
+	return map[string]any{
+		"type": "line", "name": label, "showSymbol": false, "color": "#000000",
+		"lineStyle": map[string]any{"width": 1.5, "type": "dashed"}, "data": []any{},
+	}
 }
 
 // checkSeries validates a shared x against the series ys.
@@ -104,15 +172,19 @@ func thousands(n int) string {
 	return b.String()
 }
 
-func lineSeries(name string, idx []int, x, y []float64, colour int) map[string]any {
+func lineSeries(name string, idx []int, x, y []float64, colour int, dashed bool) map[string]any {
 	xf := func(i int) float64 { return float64(i) }
 	if x != nil {
 		xf = func(i int) float64 { return x[i] }
 	}
+	style := map[string]any{"width": 1.5}
+	if dashed {
+		style["type"] = "dashed"
+	}
 	return map[string]any{
 		"type": "line", "name": name, "showSymbol": false, "symbolSize": 4,
 		"color":     Palette[colour%len(Palette)],
-		"lineStyle": map[string]any{"width": 1.5},
+		"lineStyle": style,
 		"data":      pointsJSON(idx, xf, func(i int) float64 { return y[i] }),
 	}
 }
@@ -135,5 +207,18 @@ func describeLines(kind string, o *Options, x []float64, ys [][]float64, names [
 	ylo, yhi := finiteRange(ys...)
 	fmt.Fprintf(&b, "\nx: %s in [%.4g, %.4g]\ny: %s in [%.4g, %.4g]\nseries: %s",
 		orDefault(o.XLabel, "x"), xlo, xhi, orDefault(o.YLabel, "value"), ylo, yhi, strings.Join(names, ", "))
+	var dashed []string
+	for i, n := range names {
+		if o.dashed(i) {
+			dashed = append(dashed, n)
+		}
+	}
+	if len(dashed) > 0 {
+		fmt.Fprintf(&b, "\ndashed")
+		if o.DashedLabel != "" {
+			fmt.Fprintf(&b, " (%s)", o.DashedLabel)
+		}
+		fmt.Fprintf(&b, ": %s", strings.Join(dashed, ", "))
+	}
 	return b.String()
 }

@@ -19,7 +19,10 @@ type Band struct {
 // PSTH draws rate lines with shaded confidence bands against shared times t
 // (finite, non-decreasing) as an interactive chart: hover for the means,
 // legend to toggle a curve with its band. Long series are reduced for
-// display like Lines (the same indices for mean and band).
+// display like Lines (the same indices for mean and band). o.Dashed,
+// o.DashedLabel and o.Static work as for Lines (o.Dashed[k] dashes band k's
+// curve; bands sharing a name share a colour), so a smoothed estimate with
+// its band can be drawn over the dashed truth.
 // Defaults: XLabel "time (s)", YLabel "rate (Hz)".
 func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 	r, err := o.resolved(DefaultWidth, DefaultHeight)
@@ -35,25 +38,46 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 	if err := checkAxis("PSTH", t); err != nil {
 		return nil, err
 	}
+	if len(r.Dashed) > len(bands) {
+		return nil, fmt.Errorf("widgets: PSTH: Options.Dashed has %d entries for %d bands", len(r.Dashed), len(bands))
+	}
 	means := make([][]float64, len(bands))
+	names := make([]string, len(bands))
 	for k, b := range bands {
 		if err := checkBand(k, b, len(t)); err != nil {
 			return nil, err
 		}
 		means[k] = b.Mean
+		names[k] = orDefault(b.Name, r.name(k, "series"))
+	}
+	colours := sharedColours(names)
+	if r.Static {
+		if r.XLabel == "" {
+			r.XLabel = "time (s)"
+		}
+		if r.YLabel == "" {
+			r.YLabel = "rate (Hz)"
+		}
+		curves := make([]curve, len(bands))
+		for k, b := range bands {
+			curves[k] = curve{name: names[k], y: b.Mean, lower: b.Lower, upper: b.Upper, colour: colours[k], dashed: r.dashed(k)}
+		}
+		return staticLines("psth", "PSTH", t, curves, &r, "time (s)", "rate (Hz)")
 	}
 	var series []any
-	names := make([]string, len(bands))
 	shown := 0
 	xf := func(i int) float64 { return t[i] }
 	for k, b := range bands {
-		names[k] = orDefault(b.Name, r.name(k, "series"))
 		idx := displayIndices(&r, t, b.Mean)
 		shown = max(shown, len(idx))
-		colour := Palette[k%len(Palette)]
+		colour := Palette[colours[k]%len(Palette)]
+		style := map[string]any{"width": 2}
+		if r.dashed(k) {
+			style["type"] = "dashed"
+		}
 		series = append(series, map[string]any{
 			"type": "line", "name": names[k], "showSymbol": false, "color": colour, "z": 3,
-			"lineStyle": map[string]any{"width": 2},
+			"lineStyle": style,
 			"data":      pointsJSON(idx, xf, func(i int) float64 { return b.Mean[i] }),
 		})
 		if b.Lower == nil {
@@ -85,12 +109,23 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 			"data":      json.RawMessage(rows),
 		})
 	}
+	legend := uniqueNames(names)
+	if r.DashedLabel != "" {
+		series = append(series, dashedKeySeries(r.DashedLabel))
+		legend = append(legend, r.DashedLabel)
+	}
 	note := downsampleNote(&r, means, shown)
-	opt := baseOption(&r, note, names)
+	opt := baseOption(&r, note, legend)
 	opt["xAxis"] = valueAxis(orDefault(r.XLabel, "time (s)"), 30)
 	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "rate (Hz)"), 50)
 	opt["dataZoom"] = insideZoom()
 	opt["series"] = series
+	var all [][]float64
+	for _, b := range bands {
+		all = append(all, b.Mean, b.Lower, b.Upper)
+	}
+	ylo, yhi := finiteRange(all...)
+	fitAxisNames(opt, &r, ylo, yhi)
 	if r.XLabel == "" {
 		r.XLabel = "time (s)"
 	}

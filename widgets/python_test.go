@@ -21,11 +21,20 @@ func inCI() bool {
 
 func numpyOracle(t *testing.T, script string, in, out any) {
 	t.Helper()
-	if err := exec.Command("/usr/bin/python3", "-c", "import numpy").Run(); err != nil {
-		if inCI() {
-			t.Fatalf("numpy oracle unavailable in CI: %v", err)
+	pythonOracle(t, []string{"numpy"}, script, in, out)
+}
+
+// pythonOracle is numpyOracle for a script that needs the given modules
+// (Debian packages python3-<module>).
+func pythonOracle(t *testing.T, modules []string, script string, in, out any) {
+	t.Helper()
+	for _, m := range modules {
+		if err := exec.Command("/usr/bin/python3", "-c", "import "+m).Run(); err != nil {
+			if inCI() {
+				t.Fatalf("%s oracle unavailable in CI: %v", m, err)
+			}
+			t.Skipf("%s oracle unavailable (/usr/bin/python3 with python3-%s): %v", m, m, err)
 		}
-		t.Skipf("numpy oracle unavailable (/usr/bin/python3 with python3-numpy): %v", err)
 	}
 	raw, err := json.Marshal(in)
 	if err != nil {

@@ -60,7 +60,7 @@ func Raster(trains [][]float64, o *Options) (*Figure, error) {
 	if spikes > 0 && hi > lo {
 		text += fmt.Sprintf("\nmean rate %.4g per row per unit time", float64(spikes)/float64(len(trains))/(hi-lo))
 	}
-	f := newStaticFigure("raster", &r, text, p.Draw)
+	f := newStaticFigure("raster", &r, text, drawPlot(p))
 	f.plot = p
 	return f, nil
 }

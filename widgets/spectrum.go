@@ -91,7 +91,7 @@ func Spectrum(spectra [][]float64, o *Options) (*Figure, error) {
 		return nil, fmt.Errorf("widgets: Spectrum: no spectrum has a positive value to draw on log axes")
 	}
 	p.Legend.Left = false
-	f := newStaticFigure("spectrum", &r, b.String(), p.Draw)
+	f := newStaticFigure("spectrum", &r, b.String(), drawPlot(p))
 	f.plot = p
 	return f, nil
 }
@@ -170,6 +170,10 @@ func EigenPlane(sets [][]complex128, o *Options) (*Figure, error) {
 // New ranges can change the tick labels and so the data area; a few passes
 // settle it.
 func drawEqualAspect(c draw.Canvas, p *plot.Plot, lim float64) {
+	withFittedText(p, c, func() { drawEqualAspectFitted(c, p, lim) })
+}
+
+func drawEqualAspectFitted(c draw.Canvas, p *plot.Plot, lim float64) {
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -lim, lim, -lim, lim
 	for pass := 0; pass < 20; pass++ {
 		da := p.DataCanvas(c)

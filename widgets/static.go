@@ -63,6 +63,21 @@ func recoverDraw(err *error) {
 // metric-compatible with Arial/Helvetica, shipped inside gonum/plot.
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
+// NewPlot returns an empty gonum plot in the look of this package's static
+// figures (Liberation Sans: 13 pt bold title, 11 pt axis labels, 9.5 pt
+// ticks and legend; light grey grid; axes without padding; legend at the
+// top right), titled and labelled from o (nil: no title, no labels; only
+// Title, XLabel and YLabel are used), for a custom static chart. Add
+// plotters styled with LineStyle and PaletteColor and show it with
+// FromPlot(p, o), which sizes it and, like every static figure, fits a
+// long title or axis label by wrapping it or reducing its font.
+func NewPlot(o *Options) *plot.Plot {
+	if o == nil {
+		o = &Options{}
+	}
+	return newPlot(o, "", "")
+}
+
 // newPlot returns a plot with this package's look: sans-serif text, light
 // grid, labelled axes.
 func newPlot(o *Options, xlabel, ylabel string) *plot.Plot {
@@ -84,6 +99,11 @@ func newPlot(o *Options, xlabel, ylabel string) *plot.Plot {
 	grid.Horizontal.Color = color.Gray{Y: 230}
 	p.Add(grid)
 	return p
+}
+
+// drawPlot draws p on c with its title and axis labels fitted to c.
+func drawPlot(p *plot.Plot) func(draw.Canvas) {
+	return func(c draw.Canvas) { withFittedText(p, c, func() { p.Draw(c) }) }
 }
 
 // rasterDPI returns the resolution of the raster canvas under c's crops,

@@ -96,6 +96,19 @@ func Trajectories(trials []mat.Matrix, condition []int, o *Options) (*Figure, er
 	opt["xAxis"] = valueAxis(orDefault(r.XLabel, "latent 1"), 30)
 	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "latent 2"), 50)
 	opt["series"] = series
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, tr := range trials {
+		T, _ := tr.Dims()
+		for t := 0; t < T; t++ {
+			if v := tr.At(t, 1); !math.IsNaN(v) {
+				ylo, yhi = math.Min(ylo, v), math.Max(yhi, v)
+			}
+		}
+	}
+	if ylo > yhi {
+		ylo, yhi = math.NaN(), math.NaN()
+	}
+	fitAxisNames(opt, &r, ylo, yhi)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Trajectories")
 	if r.Title != "" {
