@@ -490,3 +490,37 @@ fmt.Printf("det %.3f png %v echarts %v blas %s\n", mat.Det(a), buf.Len() > 1000,
 		}
 	}
 }
+
+// TestDoctorFindsAStaleKernelspecAndSaysHowToFixIt installs a kernelspec
+// that runs another checkout's kernel and checks that doctor reports it,
+// with the command that fixes it, while the rest of this working
+// environment checks out.
+func TestDoctorFindsAStaleKernelspecAndSaysHowToFixIt(t *testing.T) {
+	dataDir := t.TempDir()
+	t.Setenv("JUPYTER_DATA_DIR", dataDir)
+	goenv, err := kernelspec.ReadGoEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := kernelspec.Repo{Root: filepath.Join(t.TempDir(), "elsewhere")}
+	spec, err := kernelspec.Build(other, goenv, kernelspec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kernelspec.Write(filepath.Join(dataDir, "kernels"), spec); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]kernelspec.Check{}
+	for _, c := range kernelspec.Doctor(testRepo) {
+		byName[c.Name] = c
+	}
+	ks := byName["kernelspec neuronb"]
+	if ks.OK || !strings.Contains(ks.Detail, "not this checkout's") || !strings.Contains(ks.Fix, "go run ./kernel install") {
+		t.Errorf("stale kernelspec reported as %+v", ks)
+	}
+	for _, name := range []string{"Go toolchain", "tool gonb", "tool goimports", "tool gopls", "Jupyter", "offline module cache"} {
+		if c, ok := byName[name]; !ok || !c.OK {
+			t.Errorf("%s: %+v", name, c)
+		}
+	}
+}
