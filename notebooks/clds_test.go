@@ -70,7 +70,7 @@ func checkCLDSDataEfficiency(t *testing.T) {
 		for i := range a {
 			d[i] = a[i] - b[i]
 		}
-		mean, se := cldsMeanSE(d)
+		mean, se := meanSE(d)
 		t.Logf("%s: %+.3f ± %.3f nats per bin (mean ± s.e. over %d seeds)", what, mean, se, len(d))
 		if !(mean > 0) || !(mean > 2*se) {
 			t.Errorf("%s: difference %+.3f ± %.3f per bin is not clearly positive", what, mean, se)
@@ -127,18 +127,4 @@ func checkCLDSRingAttractor(t *testing.T) {
 	if !(llC-llS > 1000) {
 		t.Errorf("CLDS beats the static LDS by %.1f nats, want > 1000", llC-llS)
 	}
-}
-
-// cldsMeanSE returns the mean of xs and its standard error (sample
-// standard deviation / √n).
-func cldsMeanSE(xs []float64) (mean, se float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(xs)-1) / float64(len(xs)))
 }

@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,4 +75,19 @@ func TestFigureNotebooks(t *testing.T) {
 			check(t)
 		})
 	}
+}
+
+// meanSE returns the mean of xs and its standard error (sample standard
+// deviation over √n), the unit in which the claims checks compare
+// replicates.
+func meanSE(xs []float64) (mean, se float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1) / float64(len(xs)))
 }

@@ -85,8 +85,8 @@ func checkSimilarityFiniteNeurons(t *testing.T) {
 			if j < 0 {
 				t.Fatalf("neuron counts %v lack %d", d.Neurons, n)
 			}
-			em, es := similarityMeanSE(similarityMinus(similarityColumn(half.DenoisedCKA, j), half.PopulationCKA))
-			bm, bs := similarityMeanSE(similarityMinus(half.PopulationCKA, similarityColumn(half.SampleCKA, j)))
+			em, es := meanSE(similarityMinus(similarityColumn(half.DenoisedCKA, j), half.PopulationCKA))
+			bm, bs := meanSE(similarityMinus(half.PopulationCKA, similarityColumn(half.SampleCKA, j)))
 			t.Logf("population CKA 0.50, N = %3d: denoised − population %+.4f ± %.4f, population − sample %.4f ± %.4f", n, em, es, bm, bs)
 			if !(math.Abs(em)+2*es < 0.05) {
 				t.Errorf("N = %d: denoised CKA is off by %+.4f ± %.4f, not clearly within 0.05", n, em, es)
@@ -101,7 +101,7 @@ func checkSimilarityFiniteNeurons(t *testing.T) {
 				t.Fatalf("identical pair, replicate %d: population CKA %.6f, want 1", i, c)
 			}
 		}
-		m, s := similarityMeanSE(similarityColumn(one.DenoisedCKA, j))
+		m, s := meanSE(similarityColumn(one.DenoisedCKA, j))
 		t.Logf("identical representations, N = 10: denoised CKA %.4f ± %.4f", m, s)
 		if !(m-2*s >= 0.95) {
 			t.Errorf("identical representations at N = 10: denoised CKA %.4f ± %.4f is not clearly ≥ 0.95", m, s)
@@ -121,7 +121,7 @@ func checkSimilarityFiniteNeurons(t *testing.T) {
 		}
 		gap := func(what string, a, b []float64) bool {
 			t.Helper()
-			m, s := similarityMeanSE(similarityMinus(a, b))
+			m, s := meanSE(similarityMinus(a, b))
 			t.Logf("%s: %+.4f ± %.4f", what, m, s)
 			return m > 2*s
 		}
@@ -182,18 +182,4 @@ func similarityMinus(a, b []float64) []float64 {
 		out[i] = a[i] - b[i]
 	}
 	return out
-}
-
-// similarityMeanSE returns the mean of xs and its standard error (sample
-// standard deviation / √n).
-func similarityMeanSE(xs []float64) (mean, se float64) {
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(ss / float64(len(xs)-1) / float64(len(xs)))
 }

@@ -184,14 +184,13 @@ func Denoise(m mat.Matrix, lambda, population, mu []float64, q float64, s *Denoi
 	if err != nil {
 		return nil, err
 	}
-	res := denoiseWithQ(m, qfull, lambda[:n], population, mu, set)
-	res.Runtime = time.Since(start)
-	return res, nil
+	return denoiseWithQ(m, qfull, lambda[:n], population, mu, set, start), nil
 }
 
 // denoiseWithQ solves the box-constrained problem for a given overlap
-// matrix Q (n sample modes × P population modes).
-func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float64, set DenoiseSettings) *DenoiseResult {
+// matrix Q (n sample modes × P population modes); the result's Runtime
+// counts from start.
+func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float64, set DenoiseSettings, start time.Time) *DenoiseResult {
 	n := len(lambda)
 	kp := varianceModes(population, set.VarianceFraction)
 	ka := varianceModes(mu, set.VarianceFraction)
@@ -225,6 +224,7 @@ func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float
 	res.MTilde = x
 	res.CKA = denoisedCKA(x, lambda, population, mu, set.Weights)
 	res.CCA, _ = SpectralCCA(x, set.CCAModes)
+	res.Runtime = time.Since(start)
 	return res
 }
 

@@ -374,7 +374,7 @@ func (b *studyBasis) draw(n int, set StudySettings, rng *rand.Rand) (studyDraw, 
 	dr.predCKA, _ = SpectralCKA(lam, b.mu, pm)
 	dr.predCCA, _ = SpectralCCA(pm, set.CCAModes)
 	if set.DenoiseEachDraw {
-		d := denoiseWithQ(m, qd, lam, b.popPadded, b.mu, ds.withDefaults())
+		d := denoiseWithQ(m, qd, lam, b.popPadded, b.mu, ds.withDefaults(), time.Now())
 		dr.dCKA, dr.dCCA = d.CKA, d.CCA
 	}
 	return dr, nil
@@ -461,7 +461,7 @@ func (b *studyBasis) summarise(n int, draws []studyDraw, set StudySettings) (*St
 	for i := range pt.SelfOverlapTheory {
 		pt.SelfOverlapTheory[i] = pred.Q.At(i, i)
 	}
-	den := denoiseWithQ(pt.MeanOverlap, qbar, pt.SampleEigenvalues, b.popPadded, b.mu, ds.withDefaults())
+	den := denoiseWithQ(pt.MeanOverlap, qbar, pt.SampleEigenvalues, b.popPadded, b.mu, ds.withDefaults(), time.Now())
 	pt.Denoised = den
 	pt.DenoisedCKA, pt.DenoisedCCA = den.CKA, den.CCA
 	return pt, nil

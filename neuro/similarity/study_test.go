@@ -56,6 +56,9 @@ func TestDenoisingRecoversPopulationCKA(t *testing.T) {
 	for _, p := range res.Points {
 		t.Logf("N=%3d sample %.4f±%.4f denoised %.4f (moment baseline %.4f)", p.Neurons, p.SampleCKA.Mean, p.SampleCKA.SE, p.DenoisedCKA, p.UnbiasedCKA.Mean)
 		assertClose(t, "denoised CKA", p.DenoisedCKA, 0.5, 0.05)
+		if p.Denoised == nil || p.Denoised.Runtime <= 0 || p.Denoised.Iterations == 0 {
+			t.Errorf("N=%d: the study's denoising result lacks its runtime or iterations: %+v", p.Neurons, p.Denoised)
+		}
 		if p.SampleCKA.Mean > 0.49 {
 			t.Errorf("N=%d: sample CKA %.4f is not biased low", p.Neurons, p.SampleCKA.Mean)
 		}
