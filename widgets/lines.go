@@ -182,7 +182,8 @@ func lineSeries(name string, idx []int, x, y []float64, colour int, dashed bool)
 		style["type"] = "dashed"
 	}
 	return map[string]any{
-		"type": "line", "name": name, "showSymbol": false, "symbolSize": 4,
+		// A line needs two points; a lone point is drawn as its marker.
+		"type": "line", "name": name, "showSymbol": len(idx) < 2, "symbolSize": 4,
 		"color":     Palette[colour%len(Palette)],
 		"lineStyle": style,
 		"data":      pointsJSON(idx, xf, func(i int) float64 { return y[i] }),

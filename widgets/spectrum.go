@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -32,7 +33,7 @@ func Spectrum(spectra [][]float64, o *Options) (*Figure, error) {
 	}
 	p := newPlot(&r, "rank", "eigenvalue")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker, p.Y.Tick.Marker = logTicks{}, logTicks{}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Spectrum (log-log, rank vs %s)", orDefault(r.YLabel, "eigenvalue"))
 	if r.Title != "" {
@@ -191,4 +192,19 @@ func drawEqualAspectFitted(c draw.Canvas, p *plot.Plot, lim float64) {
 		p.Y.Min, p.Y.Max = -h/s/2, h/s/2
 	}
 	p.Draw(c)
+}
+
+// logTicks places ticks as plot.LogTicks does but labels them with at most
+// three significant digits: the powers of ten LogTicks computes are not
+// exact in binary (1e-5 comes out as 9.999999999999999e-05).
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 3, 64)
+		}
+	}
+	return ticks
 }
