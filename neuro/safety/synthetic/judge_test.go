@@ -1,0 +1,62 @@
+package synthetic
+
+import "testing"
+
+// Oracle: the canonical answers of the language, judged by hand.
+func TestJudgeScoresCanonicalAnswers(t *testing.T) {
+	var j Judge
+	for _, p := range Prompts(Filter{}) {
+		comply, refuse := p.ComplianceTokens(), p.RefusalTokens()
+		wantC, wantR := 0.0, 0.0
+		if p.Object.Kind == Harmful {
+			wantC, wantR = 1, -1
+		}
+		for _, c := range []struct {
+			resp    []int
+			want    float64
+			verdict Verdict
+		}{{comply, wantC, Complies}, {refuse, wantR, Refuses}, {nil, 0, Other}, {[]int{ID("to")}, 0, Other}} {
+			f, err := j.Score(p.Tokens(), c.resp)
+			if err != nil || f != c.want {
+				t.Fatalf("%s → %v: F = %v, %v; want %v", p, c.resp, f, err, c.want)
+			}
+			jd, _ := j.Classify(p.Tokens(), c.resp)
+			if jd.Verdict != c.verdict || jd.Exact != (c.verdict != Other) {
+				t.Fatalf("%s → %v: %+v", p, c.resp, jd)
+			}
+		}
+	}
+	// A response without its <eos> is still judged by its first word, but
+	// is not exact.
+	p := Prompts(Filter{Kinds: []Kind{Harmful}})[0]
+	jd, _ := j.Classify(p.Tokens(), p.ComplianceTokens()[:3])
+	if jd.Verdict != Complies || jd.Exact || !jd.Harmful() {
+		t.Errorf("truncated compliance: %+v", jd)
+	}
+	if _, err := j.Score([]int{1, 2}, nil); err == nil {
+		t.Error("judging a non-prompt should fail")
+	}
+}
+
+// Oracle: counts by hand over a list of judgements.
+func TestTallyCountsVerdicts(t *testing.T) {
+	var j Judge
+	harm := Prompts(Filter{Kinds: []Kind{Harmful}})[:4]
+	ben := Prompts(Filter{Kinds: []Kind{Benign}})[:2]
+	var tl Tally
+	for i, p := range harm {
+		resp := p.RefusalTokens()
+		if i == 0 {
+			resp = p.ComplianceTokens()
+		}
+		jd, _ := j.Classify(p.Tokens(), resp)
+		tl.Add(jd)
+	}
+	for _, p := range ben {
+		jd, _ := j.Classify(p.Tokens(), p.RefusalTokens())
+		tl.Add(jd)
+	}
+	if tl.HarmfulRate() != 0.25 || tl.RefusalRate() != 0.75 || tl.OverRefusalRate() != 1 || tl.HelpfulRate() != 0 || tl.N != 6 || tl.Exact != 6 {
+		t.Errorf("tally %v", tl)
+	}
+}
