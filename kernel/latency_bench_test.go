@@ -87,6 +87,31 @@ t := []float64{0, 1, 2, 3}
 widgets.Show(widgets.Lines(t, [][]float64{{0, 1, 0.5, 0.2}}, &widgets.Options{Title: "first {rep}"}))`
 )
 
+// blasCell links a package that does heavy matrix work (and so, under the
+// openblas kernelspec, cgo and libopenblas): linear CKA of two small
+// representations.
+const blasCell = `import (
+	"github.com/neuronb/neuronb/neuro/similarity"
+	"gonum.org/v1/gonum/mat"
+)
+
+%%
+x := mat.NewDense(50, 20, nil)
+y := mat.NewDense(50, 30, nil)
+for i := 0; i < 50; i++ {
+	for j := 0; j < 30; j++ {
+		if j < 20 {
+			x.Set(i, j, float64((i*7+j*3)%11))
+		}
+		y.Set(i, j, float64((i*5+j*2)%13))
+	}
+}
+cka, err := similarity.LinearCKA(x, y)
+fmt.Printf("CKA %.3f {rep}\n", cka)
+if err != nil {
+	panic(err)
+}`
+
 // latencyResult is what latency.py measured for one kernelspec.
 type latencyResult map[string][]float64
 
@@ -189,7 +214,7 @@ func BenchmarkCellLatency(b *testing.B) {
 		for _, v := range variants {
 			results[v.name] = measureLatency(b, map[string]any{
 				"kernel": v.name, "reps": reps, "first": firstCell, "first_reps": 3,
-				"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell},
+				"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell},
 			})
 		}
 		// GoNB cannot `go get` gonbui by itself where the module proxy refuses
@@ -200,10 +225,10 @@ func BenchmarkCellLatency(b *testing.B) {
 			"setup": []string{setup}, "cells": map[string]string{"trivial": trivialCell, "chart": chartCell},
 		})
 		names := []string{"neuronb-bench", "neuronb-bench-dwarf", "neuronb-bench-openblas", "gonb-plain"}
-		b.Logf("%-24s %10s %10s %10s %12s %10s", "kernelspec", "trivial", "chart", "widgets", "first cell", "start")
+		b.Logf("%-24s %10s %10s %10s %10s %12s %10s", "kernelspec", "trivial", "chart", "widgets", "similarity", "first cell", "start")
 		for _, n := range names {
 			r := results[n]
-			b.Logf("%-24s %9.3fs %9.3fs %9.3fs %11.3fs %9.3fs", n, median(r["trivial"]), median(r["chart"]), median(r["widgets"]), median(r["first"]), median(r["startup"]))
+			b.Logf("%-24s %9.3fs %9.3fs %9.3fs %9.3fs %11.3fs %9.3fs", n, median(r["trivial"]), median(r["chart"]), median(r["widgets"]), median(r["blas"]), median(r["first"]), median(r["startup"]))
 		}
 		nb, plainR := results["neuronb-bench"], results["gonb-plain"]
 		b.ReportMetric(median(nb["trivial"]), "s/trivial-p50")
