@@ -157,11 +157,21 @@ func centeredPair(x, y mat.Matrix) (xc, yc *mat.Dense, err error) {
 	if err = checkPairShape(x, y); err != nil {
 		return nil, nil, err
 	}
-	if xc, err = centered("X", x); err != nil {
+	// Centring is memory-bound: the two representations go on the two
+	// cores at once.
+	var errY error
+	done := make(chan struct{})
+	go func() {
+		yc, errY = centered("Y", y)
+		close(done)
+	}()
+	xc, err = centered("X", x)
+	<-done
+	if err != nil {
 		return nil, nil, err
 	}
-	if yc, err = centered("Y", y); err != nil {
-		return nil, nil, err
+	if errY != nil {
+		return nil, nil, errY
 	}
 	return xc, yc, nil
 }
