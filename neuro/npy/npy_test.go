@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,7 +68,7 @@ func TestReadMatchesNumPy(t *testing.T) {
 			t.Errorf("%s: %v", f.What, err)
 			continue
 		}
-		if !equalInts(a.Shape, f.Shape) || len(a.Data) != len(f.Values) {
+		if !slices.Equal(a.Shape, f.Shape) || len(a.Data) != len(f.Values) {
 			t.Errorf("%s: shape %v with %d values, want %v with %d", f.What, a.Shape, len(a.Data), f.Shape, len(f.Values))
 			continue
 		}
@@ -101,7 +102,7 @@ import numpy as np
 a = np.load(io.BytesIO(base64.b64decode(json.load(sys.stdin))))
 print(json.dumps({"shape": list(a.shape), "values": [repr(float(v)) for v in a.ravel()]}))
 `, base64.StdEncoding.EncodeToString(buf.Bytes()), &got)
-	if !equalInts(got.Shape, a.Shape) {
+	if !slices.Equal(got.Shape, a.Shape) {
 		t.Fatalf("numpy read shape %v, want %v", got.Shape, a.Shape)
 	}
 	want := []string{"1.0", "-2.5", "3e+300", "inf", "-inf", "0.0", "7.0", "8.0", "9.0", "10.0", "11.0", "1e-310"}
@@ -129,7 +130,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("shape %v: %v", a.Shape, err)
 		}
-		if !equalInts(a.Shape, b.Shape) || len(a.Data) != len(b.Data) {
+		if !slices.Equal(a.Shape, b.Shape) || len(a.Data) != len(b.Data) {
 			t.Fatalf("shape %v came back as %v", a.Shape, b.Shape)
 		}
 		for i := range a.Data {
@@ -236,16 +237,4 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

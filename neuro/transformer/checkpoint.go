@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/neuronb/neuronb/neuro/transformer/safetensors"
@@ -95,7 +96,7 @@ func readShard(cfg *Config, path string, specs map[string][]int, tensors map[str
 		if _, dup := tensors[cn]; dup {
 			return fmt.Errorf("transformer: %s: parameter %q appears twice", path, cn)
 		}
-		if !equalShape(info.Shape, shape) {
+		if !slices.Equal(info.Shape, shape) {
 			return fmt.Errorf("transformer: %s: tensor %q has shape %v, the config implies %v", path, info.Name, info.Shape, shape)
 		}
 		if !info.DType.IsFloat() {
@@ -108,18 +109,6 @@ func readShard(cfg *Config, path string, specs map[string][]int, tensors map[str
 		tensors[cn] = t
 	}
 	return nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Save writes the model as a Hugging Face directory: config.json and
