@@ -362,7 +362,7 @@ var knownConformance = map[string]struct{ status, why string }{
 	"test_kernel_info":    {"passed", ""},
 	"test_execute_stdout": {"passed", ""},
 	"test_execute_stderr": {"passed", ""},
-	"test_display_data":   {"passed", "gonbui.DisplayHTML / DisplayMarkdown"},
+	"test_display_data":   {"passed", "gonbui.DisplayHTML / DisplayMarkdown, each followed by gonbui.Sync()"},
 	"test_inspect":        {"passed", "gopls hover"},
 	"test_completion":     {"passed", "gopls completion inside a %% cell"},
 	"test_error":          {"failed", "a panic publishes its stderr trace and a rich HTML error before the error message (GoNB design)"},
