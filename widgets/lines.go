@@ -51,20 +51,29 @@ func Lines(x []float64, ys [][]float64, o *Options) (*Figure, error) {
 		shown = max(shown, len(idx))
 		series = append(series, lineSeries(names[i], idx, x, y, colours[i], r.dashed(i)))
 	}
+	opt, note := lineChartOption(&r, series, names, ys, shown, "x", "value", ys)
+	return newOptionFigure("lines", &r, opt, describeLines("Lines", &r, x, ys, names, note))
+}
+
+// lineChartOption assembles the ECharts option Lines and PSTH share: the
+// legend (with the dashed-series key), value axes named by the caller or the
+// chart's defaults, zoom inside the plot, and axis names fitted to the range
+// of all the values drawn. ys are the series the downsampling note counts.
+func lineChartOption(r *Options, series []any, names []string, ys [][]float64, shown int, xName, yName string, all [][]float64) (opt map[string]any, note string) {
 	legend := uniqueNames(names)
 	if r.DashedLabel != "" {
 		series = append(series, dashedKeySeries(r.DashedLabel))
 		legend = append(legend, r.DashedLabel)
 	}
-	note := downsampleNote(&r, ys, shown)
-	opt := baseOption(&r, note, legend)
-	opt["xAxis"] = valueAxis(orDefault(r.XLabel, "x"), 30)
-	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "value"), 50)
+	note = downsampleNote(r, ys, shown)
+	opt = baseOption(r, note, legend)
+	opt["xAxis"] = valueAxis(orDefault(r.XLabel, xName), 30)
+	opt["yAxis"] = valueAxis(orDefault(r.YLabel, yName), 50)
 	opt["dataZoom"] = insideZoom()
 	opt["series"] = series
-	ylo, yhi := finiteRange(ys...)
-	fitAxisNames(opt, &r, ylo, yhi)
-	return newOptionFigure("lines", &r, opt, describeLines("Lines", &r, x, ys, names, note))
+	ylo, yhi := finiteRange(all...)
+	fitAxisNames(opt, r, ylo, yhi)
+	return opt, note
 }
 
 // dashed reports whether series i is marked dashed.

@@ -76,7 +76,7 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 			style["type"] = "dashed"
 		}
 		series = append(series, map[string]any{
-			"type": "line", "name": names[k], "showSymbol": false, "color": colour, "z": 3,
+			"type": "line", "name": names[k], "showSymbol": len(idx) < 2, "color": colour, "z": 3,
 			"lineStyle": style,
 			"data":      pointsJSON(idx, xf, func(i int) float64 { return b.Mean[i] }),
 		})
@@ -109,23 +109,11 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 			"data":      json.RawMessage(rows),
 		})
 	}
-	legend := uniqueNames(names)
-	if r.DashedLabel != "" {
-		series = append(series, dashedKeySeries(r.DashedLabel))
-		legend = append(legend, r.DashedLabel)
-	}
-	note := downsampleNote(&r, means, shown)
-	opt := baseOption(&r, note, legend)
-	opt["xAxis"] = valueAxis(orDefault(r.XLabel, "time (s)"), 30)
-	opt["yAxis"] = valueAxis(orDefault(r.YLabel, "rate (Hz)"), 50)
-	opt["dataZoom"] = insideZoom()
-	opt["series"] = series
 	var all [][]float64
 	for _, b := range bands {
 		all = append(all, b.Mean, b.Lower, b.Upper)
 	}
-	ylo, yhi := finiteRange(all...)
-	fitAxisNames(opt, &r, ylo, yhi)
+	opt, note := lineChartOption(&r, series, names, means, shown, "time (s)", "rate (Hz)", all)
 	if r.XLabel == "" {
 		r.XLabel = "time (s)"
 	}
