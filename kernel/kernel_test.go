@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -138,14 +139,18 @@ func TestKernelspecContent(t *testing.T) {
 	if got.DisplayName != "Go (neuronb)" || got.Language != "go" || got.InterruptMode != "message" {
 		t.Errorf("display_name/language/interrupt_mode = %q/%q/%q", got.DisplayName, got.Language, got.InterruptMode)
 	}
-	if len(got.Argv) < 4 || got.Argv[0] != testRepo.Tool("gonb") || got.Argv[1] != "--kernel" || got.Argv[2] != "{connection_file}" {
-		t.Errorf("argv = %q: want the pinned gonb with --kernel {connection_file}", got.Argv)
+	want := []string{testRepo.KernelCommand(), "supervise", "--", testRepo.Tool("gonb"), "--kernel", "{connection_file}"}
+	if len(got.Argv) < len(want) || !slices.Equal(got.Argv[:len(want)], want) {
+		t.Errorf("argv = %q: want the pinned gonb with --kernel {connection_file} under the supervisor (%q)", got.Argv, want)
 	}
 	if !contains(got.Argv, "-go_work="+testRepo.Root) {
 		t.Errorf("argv %q lacks -go_work=%s", got.Argv, testRepo.Root)
 	}
-	if !strings.HasPrefix(got.Env["PATH"], testRepo.BinDir()+string(os.PathListSeparator)) {
-		t.Errorf("PATH %q does not start with %s (goimports, gopls)", got.Env["PATH"], testRepo.BinDir())
+	if p := testRepo.CellPathDir() + string(os.PathListSeparator) + testRepo.BinDir() + string(os.PathListSeparator); !strings.HasPrefix(got.Env["PATH"], p) {
+		t.Errorf("PATH %q does not start with %s (the cells' goimports, then gopls)", got.Env["PATH"], p)
+	}
+	if target, err := os.Readlink(filepath.Join(testRepo.CellPathDir(), "goimports")); err != nil || target != filepath.Join("..", kernelspec.KernelCommandName) {
+		t.Errorf("bin/cell/goimports links to %q (%v), want the kernel command", target, err)
 	}
 	if want := "file://" + filepath.Join(goenv.GOMODCACHE, "cache", "download"); !strings.HasPrefix(got.Env["GOPROXY"], want) {
 		t.Errorf("GOPROXY %q does not start with the local module cache %s", got.Env["GOPROXY"], want)
@@ -239,14 +244,19 @@ func TestRunReportsNotebookCellAndCompileError(t *testing.T) {
 
 func TestRunReportsPanicWithCellLine(t *testing.T) {
 	nb := writeNotebook(t, t.TempDir(), "panics.ipynb", "%%\nvar s []int\nfmt.Println(s[3])")
-	_, err := nbrun.Run(nb, &nbrun.Options{Budget: 2 * time.Minute})
+	rep, err := nbrun.Run(nb, &nbrun.Options{Budget: 2 * time.Minute})
 	if err == nil {
 		t.Fatal("a panicking notebook ran without error")
 	}
-	for _, want := range []string{"panics.ipynb", "cell 1", "index out of range", "Cell [1] Line 3"} {
+	// What the runner guarantees: the notebook, the cell, the line in the
+	// cell (whichever of GoNB's two forms carried it) and the message.
+	for _, want := range []string{"panics.ipynb", "cell 1 (code cell 1), line 3", "index out of range"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%s", want, err)
 		}
+	}
+	if rep == nil || rep.Failure == nil || rep.Failure.Kind != "error" || rep.Failure.Line != 3 {
+		t.Errorf("failure %+v, want an error at line 3", rep.Failure)
 	}
 }
 
@@ -518,7 +528,7 @@ func TestDoctorFindsAStaleKernelspecAndSaysHowToFixIt(t *testing.T) {
 	if ks.OK || !strings.Contains(ks.Detail, "not this checkout's") || !strings.Contains(ks.Fix, "go run ./kernel install") {
 		t.Errorf("stale kernelspec reported as %+v", ks)
 	}
-	for _, name := range []string{"Go toolchain", "tool gonb", "tool goimports", "tool gopls", "Jupyter", "offline module cache"} {
+	for _, name := range []string{"Go toolchain", "tool gonb", "tool goimports", "tool gopls", "Jupyter", "offline module resolution"} {
 		if c, ok := byName[name]; !ok || !c.OK {
 			t.Errorf("%s: %+v", name, c)
 		}

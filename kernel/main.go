@@ -5,12 +5,20 @@
 //	go run ./kernel warm
 //	go run ./kernel doctor
 //	go run ./kernel run [--html DIR] [--executed DIR] [--timeout D] [--allow-stderr] NOTEBOOK...
+//	go run ./kernel clean
 //
 // install writes the "Go (neuronb)" kernelspec (building the pinned GoNB,
 // goimports and gopls into bin/ if they are missing); warm compiles every
 // package a notebook may import so the first cell is fast; doctor says what
 // is missing and how to fix it; run executes notebooks headlessly and exits
-// non-zero naming the notebook, cell and error of the first failure.
+// non-zero naming the notebook, cell and error of the first failure; clean
+// removes what killed kernels left behind.
+//
+// Built into bin/neuronb-kernel, the same command is what the kernelspec
+// starts: "supervise" runs GoNB so that its gopls daemons and build folder
+// go with it however it ends, with a "janitor" for when the supervisor
+// itself is killed; linked as bin/cell/goimports it prepares each cell's
+// module before running the pinned goimports.
 package main
 
 import (
@@ -28,6 +36,12 @@ import (
 )
 
 func main() {
+	// Linked as bin/cell/goimports, the command is the goimports GoNB runs
+	// for every cell (see goimportsShim).
+	if filepath.Base(os.Args[0]) == "goimports" {
+		goimportsShim()
+		return
+	}
 	if len(os.Args) < 2 {
 		usage(os.Stderr)
 		os.Exit(2)
@@ -42,6 +56,12 @@ func main() {
 		err = doctor(args)
 	case "run":
 		err = run(args)
+	case "clean":
+		err = clean(args)
+	case "supervise":
+		os.Exit(supervise(args))
+	case "janitor":
+		err = janitor(args)
 	case "help", "-h", "--help", "-help":
 		usage(os.Stdout)
 		return
@@ -69,6 +89,10 @@ verbs:
   warm      compile every notebook package so the first cell is fast
   doctor    check Go, the pinned tools, Jupyter, the kernelspec and the caches
   run       execute notebooks headlessly: run [--html DIR] [--timeout 3m] NOTEBOOK...
+  clean     stop gopls daemons and remove build folders that ended kernels left behind
+
+The kernelspec also runs "supervise -- GONB-COMMAND..." (GoNB under a supervisor
+that leaves nothing behind, see kernel/supervisor) and "janitor" (its helper).
 
 Run "go run ./kernel VERB -h" for a verb's flags.
 `)
@@ -168,7 +192,7 @@ func warm(args []string) error {
 func installedOrDefaultSpec(r kernelspec.Repo) (kernelspec.Spec, error) {
 	if j, err := kernelspec.FindJupyter(r.Root); err == nil {
 		for _, k := range kernelspec.FindInstalled(j) {
-			if len(k.Spec.Argv) > 0 && k.Spec.Argv[0] == r.Tool("gonb") {
+			if len(k.Spec.Argv) > 0 && k.Spec.Argv[0] == r.KernelCommand() {
 				return k.Spec, nil
 			}
 		}

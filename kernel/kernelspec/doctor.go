@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/neuronb/neuronb/kernel/supervisor"
 )
 
 // Check is one finding of Doctor.
@@ -60,8 +62,19 @@ func Doctor(r Repo) []Check {
 		add(checkKernelspec(r, j))
 	}
 
-	add(checkOffline(r, goenv))
-	add(checkWarm(r))
+	spec, err := Build(r, goenv, Options{})
+	if err != nil {
+		add(Check{Name: "kernelspec", Detail: err.Error()})
+		return checks
+	}
+	if j, err := FindJupyter(r.Root); err == nil {
+		if found := FindInstalled(j); len(found) > 0 {
+			spec = found[0].Spec
+		}
+	}
+	add(checkOffline(r, spec))
+	add(checkWarm(r, spec))
+	add(checkLeftovers())
 	add(optionalBinary("Chromium (browser tests)", "chromium", "./install.sh --test"))
 	add(checkOpenBLAS())
 	return checks
@@ -83,16 +96,23 @@ func checkKernelspec(r Repo, j Jupyter) Check {
 	}
 	k := found[0]
 	var problems []string
-	if len(k.Spec.Argv) == 0 || k.Spec.Argv[0] != r.Tool("gonb") {
-		problems = append(problems, fmt.Sprintf("runs %q, not this checkout's %s", first(k.Spec.Argv), r.Tool("gonb")))
+	if len(k.Spec.Argv) < 3 || k.Spec.Argv[0] != r.KernelCommand() || k.Spec.Argv[1] != "supervise" {
+		problems = append(problems, fmt.Sprintf("runs %q, not this checkout's %s supervise", first(k.Spec.Argv), r.KernelCommand()))
 	} else if _, err := os.Stat(k.Spec.Argv[0]); err != nil {
 		problems = append(problems, k.Spec.Argv[0]+" is missing")
+	}
+	if !contains(k.Spec.Argv, r.Tool("gonb")) {
+		problems = append(problems, "it does not run this checkout's "+r.Tool("gonb"))
 	}
 	if !contains(k.Spec.Argv, "-go_work="+r.Root) {
 		problems = append(problems, "its -go_work does not point at "+r.Root)
 	}
-	if !strings.Contains(k.Spec.Env["PATH"], r.BinDir()) {
-		problems = append(problems, "its PATH lacks "+r.BinDir()+" (goimports, gopls)")
+	path := filepath.SplitList(k.Spec.Env["PATH"])
+	if len(path) < 2 || path[0] != r.CellPathDir() || path[1] != r.BinDir() {
+		problems = append(problems, "its PATH does not start with "+r.CellPathDir()+" and "+r.BinDir()+" (goimports, gopls)")
+	}
+	if _, err := os.Stat(filepath.Join(r.CellPathDir(), "goimports")); err != nil {
+		problems = append(problems, "the cells' goimports is missing: "+err.Error())
 	}
 	if len(problems) > 0 {
 		c.Detail = k.Dir + ": " + strings.Join(problems, "; ")
@@ -122,36 +142,53 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-// checkOffline verifies that every module the notebook packages need is in
-// the module cache, by listing their dependencies with the network proxy off.
-func checkOffline(r Repo, goenv GoEnv) Check {
-	c := Check{Name: "offline module cache", Fix: "go mod download   (./install.sh does it)"}
-	env := mergeEnv(os.Environ(), map[string]string{"GOPROXY": "off", "GOFLAGS": "-mod=mod"})
-	args := append([]string{"list", "-deps", "-test=false", "-f", "{{.ImportPath}}"}, "./...")
-	args = append(args, warmExtras...)
-	if out, err := runIn(r.Root, 5*time.Minute, env, "go", args...); err != nil {
-		c.Detail = lastLines(out, 3)
+// checkOffline resolves, the way a cell does and with the network off,
+// every package a notebook may import: in a cell module laid out as GoNB
+// lays it out (NewCellModule), `go get` (which GoNB runs before each build)
+// and then `go list -deps` of a program importing them all.
+func checkOffline(r Repo, spec Spec) Check {
+	c := Check{Name: "offline module resolution", Fix: "./install.sh   (downloads every module of go.mod: go mod download)"}
+	pkgs, err := r.notebookImports(spec)
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	dir, err := os.MkdirTemp("", "neuronb-doctor-")
+	if err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	defer os.RemoveAll(dir)
+	env := KernelEnv(spec)
+	if err := r.NewCellModule(dir, "gonb_doctor", env); err != nil {
+		c.Detail = lastLines(err.Error(), 3)
+		return c
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(importAllProgram(pkgs)), 0o644); err != nil {
+		c.Detail = err.Error()
+		return c
+	}
+	how := "network namespace without network (unshare -n)"
+	if !CanUnshareNetwork() {
+		how = "every HTTP request sent to a closed port"
+	}
+	if out, err := offlineCommand(dir, 5*time.Minute, env, "go", "get"); err != nil {
+		c.Detail = "a cell's `go get` fails offline: " + lastLines(out, 3)
+		return c
+	}
+	if out, err := offlineCommand(dir, 5*time.Minute, env, "go", "list", "-deps", "-f", "{{if .Error}}{{.ImportPath}}: {{.Error}}{{end}}", "."); err != nil || strings.TrimSpace(out) != "" {
+		c.Detail = "a cell's imports do not resolve offline: " + lastLines(out, 3)
 		return c
 	}
 	c.OK = true
-	c.Detail = "all modules resolve with GOPROXY=off from " + goenv.GOMODCACHE
+	c.Detail = fmt.Sprintf("a cell importing %d packages resolves with no network (%s)", len(pkgs), how)
 	return c
 }
 
 // checkWarm times a build of the warm-up program: a warm cache builds it in
 // a few seconds, a cold one needs minutes.
-func checkWarm(r Repo) Check {
+func checkWarm(r Repo, spec Spec) Check {
 	c := Check{Name: "build cache warm", Fix: "go run ./kernel warm"}
-	goenv, err := ReadGoEnv()
-	if err != nil {
-		c.Detail = err.Error()
-		return c
-	}
-	spec, err := Build(r, goenv, Options{})
-	if err != nil {
-		c.Detail = err.Error()
-		return c
-	}
 	start := time.Now()
 	pkgs, err := r.warmDryRun(spec)
 	if err != nil {
@@ -170,17 +207,26 @@ func checkWarm(r Repo) Check {
 // warmDryRun lists the notebook packages whose compiled form is not in the
 // build cache (go list's Stale flag) for the kernelspec's build settings.
 func (r Repo) warmDryRun(spec Spec) ([]string, error) {
-	pkgs, err := r.NotebookPackages()
+	pkgs, err := r.notebookImports(spec)
 	if err != nil {
 		return nil, err
 	}
 	env := mergeEnv(os.Environ(), spec.Env)
-	args := append([]string{"list", "-f", "{{if .Stale}}{{.ImportPath}}{{end}}"}, append(pkgs, warmExtras...)...)
+	args := append([]string{"list", "-f", "{{if .Stale}}{{.ImportPath}}{{end}}"}, pkgs...)
 	out, err := runIn(r.Root, 10*time.Minute, env, "go", args...)
 	if err != nil {
 		return nil, err
 	}
 	return strings.Fields(out), nil
+}
+
+// checkLeftovers looks for gopls daemons and build folders that kernels
+// which are gone left behind (kernels killed before neuronb supervised
+// them, or plain GoNB kernels).
+func checkLeftovers() Check {
+	l := supervisor.FindLeftovers()
+	return Check{Name: "leftovers of ended kernels", OK: l.Empty(), Detail: l.String(),
+		Fix: "go run ./kernel clean   (bin/neuronb-kernel clean; -n to list only)"}
 }
 
 func optionalBinary(name, bin, fix string) Check {

@@ -67,3 +67,16 @@ func (r Repo) Tool(name string) string { return filepath.Join(r.BinDir(), name) 
 
 // ToolNames lists the tools GoNB needs, in the order they are checked.
 var ToolNames = []string{"gonb", "goimports", "gopls"}
+
+// KernelCommand is the path of neuronb's own command (go run ./kernel, built
+// into bin/ by install.sh), which the kernelspec runs GoNB under.
+func (r Repo) KernelCommand() string { return filepath.Join(r.BinDir(), KernelCommandName) }
+
+// KernelCommandName is the file name of the built kernel command.
+const KernelCommandName = "neuronb-kernel"
+
+// CellPathDir is the directory the kernelspec puts first on PATH: it holds
+// the goimports GoNB runs for every cell, a link to the kernel command that
+// prepares the cell's module (PrepareCellModule) and then runs the pinned
+// goimports in bin/.
+func (r Repo) CellPathDir() string { return filepath.Join(r.BinDir(), "cell") }

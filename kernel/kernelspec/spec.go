@@ -71,7 +71,9 @@ func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
 	if opt.BLAS == "" {
 		opt.BLAS = "gonum"
 	}
-	argv := []string{r.Tool("gonb"), "--kernel", "{connection_file}", "-go_work=" + r.Root}
+	// GoNB runs under the kernel command's supervisor, so that nothing it
+	// starts outlives it (package supervisor).
+	argv := []string{r.KernelCommand(), "supervise", "--", r.Tool("gonb"), "--kernel", "{connection_file}", "-go_work=" + r.Root}
 	if !opt.Debug {
 		// GoNB logs through klog to stderr, which lands in the Jupyter
 		// server's terminal; keep that quiet unless asked.
@@ -98,7 +100,7 @@ func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
 		basePath = systemPath
 	}
 	env := map[string]string{
-		"PATH":         strings.Join(uniquePaths(r.BinDir(), filepath.Join(goenv.GOROOT, "bin"), basePath), string(os.PathListSeparator)),
+		"PATH":         strings.Join(uniquePaths(r.CellPathDir(), r.BinDir(), filepath.Join(goenv.GOROOT, "bin"), basePath), string(os.PathListSeparator)),
 		"GOPROXY":      goproxy,
 		"NEURONB_ROOT": r.Root,
 	}

@@ -1,8 +1,10 @@
 package kernelspec
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -95,17 +97,60 @@ func (r Repo) CheckTools() (map[string]error, error) {
 }
 
 // EnsureTools builds the tools when any is missing or was built from
-// another version than go.mod pins. It reports whether it built them.
+// another version than go.mod pins, and (re)builds the kernel command from
+// this checkout. It reports whether it built the tools.
 func (r Repo) EnsureTools() (built bool, err error) {
 	tools, err := r.CheckTools()
-	if err == nil {
-		ready := true
-		for _, e := range tools {
-			ready = ready && e == nil
-		}
-		if ready {
-			return false, nil
+	ready := err == nil
+	for _, e := range tools {
+		ready = ready && e == nil
+	}
+	if !ready {
+		if err := r.BuildTools(); err != nil {
+			return true, err
 		}
 	}
-	return true, r.BuildTools()
+	return !ready, r.BuildKernelCommand()
+}
+
+// BuildKernelCommand builds this checkout's kernel command into
+// bin/neuronb-kernel (replacing it atomically, and only when it changed, so
+// running kernels and concurrent builds never see a partial file) and links
+// bin/cell/goimports to it.
+func (r Repo) BuildKernelCommand() error {
+	if err := os.MkdirAll(r.CellPathDir(), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(r.BinDir(), "."+KernelCommandName+"-")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if _, err := runIn(r.Root, 10*time.Minute, nil, "go", "build", "-o", tmp.Name(), "./kernel"); err != nil {
+		return err
+	}
+	built, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		return err
+	}
+	if old, err := os.ReadFile(r.KernelCommand()); err != nil || !bytes.Equal(old, built) {
+		if err := os.Chmod(tmp.Name(), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), r.KernelCommand()); err != nil {
+			return err
+		}
+	}
+	link := filepath.Join(r.CellPathDir(), "goimports")
+	target := filepath.Join("..", KernelCommandName)
+	if cur, err := os.Readlink(link); err == nil && cur == target {
+		return nil
+	}
+	tmpLink := link + ".new"
+	os.Remove(tmpLink)
+	if err := os.Symlink(target, tmpLink); err != nil {
+		return err
+	}
+	return os.Rename(tmpLink, link)
 }

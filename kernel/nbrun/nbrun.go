@@ -80,7 +80,10 @@ type Failure struct {
 	Kind      string `json:"kind"`
 	Cell      int    `json:"cell"`
 	CodeIndex int    `json:"code_index"`
-	Message   string `json:"message"`
+	// Line is the line within the cell that GoNB named for an "error"
+	// failure (a compile error or a panic), 0 when it named none.
+	Line    int    `json:"line"`
+	Message string `json:"message"`
 }
 
 // Report is the outcome of running one notebook.
@@ -107,6 +110,9 @@ func (e *Error) Error() string {
 	where := ""
 	if f.Cell > 0 {
 		where = fmt.Sprintf(" cell %d (code cell %d)", f.Cell, f.CodeIndex)
+		if f.Line > 0 {
+			where += fmt.Sprintf(", line %d", f.Line)
+		}
 	}
 	msg := fmt.Sprintf("%s:%s: %s", r.Notebook, where, f.Message)
 	if f.Cell > 0 {

@@ -31,6 +31,22 @@ def strip_html(text):
     return "\n".join(l.strip() for l in lines if l.strip())
 
 
+# GoNB names the cell line of an error in two forms: "Cell[2]: Line 3" in
+# its rich error box and "[[ Cell [2] Line 3 ]]" in a panic's stack trace on
+# stderr. Either may be missing (the trace annotation is lost when GoNB reads
+# a file name split across two writes), so the runner looks in both.
+CELL_LINE = re.compile(r"Cell\s*\[(\d+)\]\s*:?\s*Line\s*(\d+)")
+
+
+def cell_line(*texts):
+    """Returns the first cell line GoNB names in texts, or 0."""
+    for t in texts:
+        m = CELL_LINE.search(t or "")
+        if m:
+            return int(m.group(2))
+    return 0
+
+
 def problems_of(cell, strict_stderr):
     """Returns (errors, stderr_text) for an executed code cell."""
     errors, stderr, rich = [], [], []
@@ -151,6 +167,7 @@ def main():
                     if stderr.strip() and stderr.strip() not in msg:
                         msg = stderr.strip() + "\n" + msg
                     report["failure"] = {"kind": "error", "cell": index + 1, "code_index": code_index,
+                                         "line": cell_line(e.get("detail", ""), stderr, e.get("traceback", "")),
                                          "message": msg.strip()[-6000:]}
                     break
                 if stderr.strip() and not a.allow_stderr:

@@ -1,0 +1,134 @@
+"""Ends neuronb kernels in the ways a kernel can end, for kernel_test.go.
+
+usage: lifecycle.py KERNEL MODE, MODE one of
+  kill      SIGKILL of the kernel's process group (shutdown_kernel(now=True))
+  killpid   SIGKILL of the kernel process alone
+  graceful  shutdown_request, the kernel exits by itself
+  restart   Restart while a cell is busy in `for {}`
+
+Two kernels are started: "victim", which is ended as MODE says, and
+"bystander", which runs beside it and is shut down gracefully at the end.
+The script talks to the Go test in JSON lines on stdout and waits for a line
+on stdin at each checkpoint, so the test can look at the processes:
+
+  {"event": "ready", "victim": {...}, "bystander": {...}}   -> test checks, writes a line
+  {"event": "ended", "victim": {...new kernel for restart...}}  -> test checks, writes a line
+  {"event": "done"}
+Each kernel is described by its pid, its private directory and its build
+folder, as printed by a cell.
+"""
+import json
+import os
+import signal
+import sys
+import time
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+
+WAIT = 120
+
+
+def say(**kw):
+    print(json.dumps(kw), flush=True)
+
+
+def checkpoint():
+    if not sys.stdin.readline():
+        raise SystemExit("the test went away")
+
+
+def execute(kc, code, timeout=WAIT):
+    msg_id = kc.execute(code)
+    text = []
+    deadline = time.monotonic() + timeout
+    reply = None
+    while reply is None:
+        r = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
+        if r["parent_header"].get("msg_id") == msg_id:
+            reply = r
+    while True:
+        try:
+            m = kc.get_iopub_msg(timeout=5)
+        except Empty:
+            break
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "stream":
+            text.append(m["content"]["text"])
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    if reply["content"]["status"] != "ok":
+        raise SystemExit("cell failed: %r: %s" % (code, "".join(text)))
+    return "".join(text)
+
+
+def complete(kc):
+    # A completion makes GoNB talk to gopls (the first answer can take ~10 s
+    # while gopls loads the workspace).
+    code = "%%\nfmt.Pri"
+    msg_id = kc.complete(code, len(code))
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        r = kc.get_shell_msg(timeout=WAIT)
+        if r["parent_header"].get("msg_id") == msg_id:
+            return r["content"].get("matches", [])
+    return []
+
+
+def describe(km, kc):
+    out = execute(kc, '%%\nfmt.Println(os.Getenv("NEURONB_KERNEL_DIR"))\nfmt.Println(os.Getenv("GONB_TMP_DIR"))')
+    lines = out.split()
+    return {"pid": km.provisioner.pid if km.provisioner else km.kernel.pid,
+            "dir": lines[0] if lines else "", "gonb_dir": lines[1] if len(lines) > 1 else "",
+            "completions": complete(kc)[:5]}
+
+
+def main():
+    kernel, mode = sys.argv[1], sys.argv[2]
+    vkm, vkc = start_new_kernel(kernel_name=kernel, startup_timeout=WAIT)
+    bkm, bkc = start_new_kernel(kernel_name=kernel, startup_timeout=WAIT)
+    try:
+        victim, bystander = describe(vkm, vkc), describe(bkm, bkc)
+        say(event="ready", victim=victim, bystander=bystander)
+        checkpoint()
+        after = {}
+        if mode == "kill":
+            vkc.stop_channels()
+            vkm.shutdown_kernel(now=True)
+        elif mode == "killpid":
+            os.kill(victim["pid"], signal.SIGKILL)
+            vkc.stop_channels()
+        elif mode == "graceful":
+            vkc.stop_channels()
+            vkm.shutdown_kernel()
+        elif mode == "restart":
+            vkc.execute("%%\nfor {}")
+            time.sleep(3)
+            vkm.restart_kernel(now=False)
+            vkc.stop_channels()
+            vkc = vkm.client()
+            vkc.start_channels()
+            vkc.wait_for_ready(timeout=WAIT)
+            after = describe(vkm, vkc)
+        else:
+            raise SystemExit("unknown mode %r" % mode)
+        say(event="ended", victim=after)
+        checkpoint()
+        if mode == "restart":
+            vkc.stop_channels()
+            vkm.shutdown_kernel()
+        bkc.stop_channels()
+        bkm.shutdown_kernel()
+        say(event="done")
+    finally:
+        for km in (vkm, bkm):
+            try:
+                if km.is_alive():
+                    km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+
+
+if __name__ == "__main__":
+    main()
