@@ -55,6 +55,20 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
+// testSpec reads the kernelspec the tests run against (TestMain's).
+func testSpec(t *testing.T) kernelspec.Spec {
+	t.Helper()
+	var s kernelspec.Spec
+	data, err := os.ReadFile(filepath.Join(os.Getenv("JUPYTER_DATA_DIR"), "kernels", kernelspec.Name, "kernel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func inCI() bool {
 	v := strings.ToLower(os.Getenv("CI"))
 	return v == "true" || v == "1"
@@ -436,57 +450,23 @@ func lastLine(b []byte) []byte {
 	return b
 }
 
-// TestNotebookImportsResolveOffline runs a notebook inside a network
-// namespace with only loopback (unshare -n), where no module proxy can be
-// reached: neuronb's packages, gonum, plot and go-echarts must resolve from
-// the local caches, as they do for a user after install.
+// TestNotebookImportsResolveOffline runs, inside a network namespace with
+// only loopback (unshare -n), a notebook that imports every package a
+// notebook may import (every notebook package, and packages of every module
+// go.mod requires directly) on this machine's test kernelspec. The fresh
+// install test does the same from empty caches.
 func TestNotebookImportsResolveOffline(t *testing.T) {
-	if err := exec.Command("unshare", "-n", "sh", "-c", "ip link set lo up").Run(); err != nil {
-		msg := fmt.Sprintf("cannot create a network namespace (unshare -n, ip from iproute2; needs root or user namespaces): %v", err)
+	if !kernelspec.CanUnshareNetwork() {
+		msg := "cannot create a network namespace (unshare -n, ip from iproute2; needs root or user namespaces)"
 		if inCI() {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	nb := writeNotebook(t, t.TempDir(), "offline.ipynb",
-		`%%
-conn, err := net.DialTimeout("tcp", "proxy.golang.org:443", 3*time.Second)
-if err == nil {
-	conn.Close()
-	panic("the network is reachable: this test is not offline")
-}
-fmt.Println("network unreachable:", err != nil)`,
-		`import (
-	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/neuronb/neuronb/neuro/linalg"
-)
-
-%%
-a := mat.NewDense(2, 2, []float64{2, 1, 1, 3})
-p := plot.New()
-line, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: mat.Det(a)}})
-if err != nil {
-	panic(err)
-}
-p.Add(line)
-w, err := p.WriterTo(3*vg.Inch, 2*vg.Inch, "png")
-if err != nil {
-	panic(err)
-}
-var buf bytes.Buffer
-w.WriteTo(&buf)
-bar := charts.NewBar()
-bar.AddSeries("s", []opts.BarData{{Value: 1}})
-fmt.Printf("det %.3f png %v echarts %v blas %s\n", mat.Det(a), buf.Len() > 1000, len(bar.RenderSnippet().Option) > 0, linalg.BLAS())`)
-	wrap := []string{"unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0" "$@"`}
-	dir := t.TempDir()
-	rep, err := nbrun.Run(nb, &nbrun.Options{Wrap: wrap, ExecutedDir: dir})
-	t.Logf("executed notebook: %s", rep.Executed)
+	blas := kernelspec.SpecBLAS(testSpec(t))
+	nb := filepath.Join(t.TempDir(), "offline.ipynb")
+	requirementsNotebook(t, testRepo, blas, nb)
+	rep, err := nbrun.Run(nb, &nbrun.Options{Offline: true, ExecutedDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +474,7 @@ fmt.Printf("det %.3f png %v echarts %v blas %s\n", mat.Det(a), buf.Len() > 1000,
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"network unreachable: true", "det 5.000 png true echarts true blas"} {
+	for _, want := range []string{"network unreachable: true", "det 5.000 png true echarts true blas " + blas} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("offline notebook output lacks %q:\n%s", want, out)
 		}

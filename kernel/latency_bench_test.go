@@ -112,21 +112,38 @@ if err != nil {
 	panic(err)
 }`
 
-// latencyResult is what latency.py measured for one kernelspec.
-type latencyResult map[string][]float64
+// latencyResults is what latency.py measured: kernel -> label -> seconds,
+// or kernel -> "error" for a kernel that failed.
+type latencyResults map[string]map[string]json.RawMessage
 
-func measureLatency(b *testing.B, spec map[string]any) latencyResult {
+func (r latencyResults) times(kernel, label string) []float64 {
+	var xs []float64
+	_ = json.Unmarshal(r[kernel][label], &xs)
+	return xs
+}
+
+func (r latencyResults) failure(kernel string) string {
+	var e string
+	_ = json.Unmarshal(r[kernel]["error"], &e)
+	return e
+}
+
+func measureLatency(b *testing.B, spec map[string]any, wrap []string) latencyResults {
 	b.Helper()
-	in, _ := json.Marshal(spec)
-	cmd := exec.Command(testJupyter.Python, filepath.Join("testdata", "latency.py"))
+	in, err := json.Marshal(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	argv := append(append(append([]string{}, wrap...), testJupyter.Python), filepath.Join("testdata", "latency.py"))
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin = strings.NewReader(string(in))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		b.Fatalf("latency.py on %v: %v\n%s", spec["kernel"], err, tailString(stderr.String(), 2000))
+		b.Fatalf("latency.py: %v\n%s", err, tailString(stderr.String(), 2000))
 	}
-	var r latencyResult
+	var r latencyResults
 	if err := json.Unmarshal(lastLine(out), &r); err != nil {
 		b.Fatalf("%v\n%s", err, out)
 	}
@@ -152,6 +169,21 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// pairedRatio is the median over repetitions of a[i]/b[i]: the two kernels
+// ran repetition i one after the other, so a drift of the machine's speed
+// cancels.
+func pairedRatio(a, b []float64) float64 {
+	n := min(len(a), len(b))
+	if n == 0 {
+		return 0
+	}
+	r := make([]float64, n)
+	for i := range r {
+		r[i] = a[i] / b[i]
+	}
+	return median(r)
+}
+
 // installVariant writes a kernelspec named name into the test's Jupyter
 // data directory.
 func installVariant(b *testing.B, name string, spec kernelspec.Spec) {
@@ -172,142 +204,208 @@ func installVariant(b *testing.B, name string, spec kernelspec.Spec) {
 	}
 }
 
-// BenchmarkCellLatency measures, over the Jupyter protocol with warm caches,
-// the latency of a trivial cell, a gonum/plot chart cell and the first cell
-// after a kernel start, for the default neuronb kernelspec, its variants
-// (DWARF kept; OpenBLAS) and a plain GoNB kernelspec on the same cells.
-// Run it alone: go test ./kernel -run '^$' -bench CellLatency -benchtime 1x.
-func BenchmarkCellLatency(b *testing.B) {
+// benchSpecs returns the kernelspecs the latency benchmarks compare: the
+// default one (BLAS auto, as install chooses it), the pure-Go one, and plain
+// GoNB as `gonb --install` writes it (no workspace, no offline proxy,
+// default flags; goimports and gopls on PATH).
+func benchSpecs(b *testing.B) (names []string, specs map[string]kernelspec.Spec) {
+	b.Helper()
 	goenv, err := kernelspec.ReadGoEnv()
 	if err != nil {
 		b.Fatal(err)
 	}
-	variants := []struct {
-		name string
-		opt  kernelspec.Options
-	}{
-		{"neuronb-bench", kernelspec.Options{}},
-		{"neuronb-bench-dwarf", kernelspec.Options{DWARF: true}},
-		{"neuronb-bench-openblas", kernelspec.Options{BLAS: "openblas"}},
+	auto := kernelspec.Options{BLAS: "auto"}
+	note, err := testRepo.ResolveBLAS(&auto, false)
+	if err != nil {
+		b.Fatal(err)
 	}
-	for _, v := range variants {
-		spec, err := kernelspec.Build(testRepo, goenv, v.opt)
-		if err != nil {
+	b.Logf("default kernelspec: %s", strings.SplitN(note, "\n", 2)[0])
+	specs = map[string]kernelspec.Spec{}
+	for name, opt := range map[string]kernelspec.Options{"neuronb": auto, "neuronb-gonum": {BLAS: "gonum"}} {
+		if specs[name], err = kernelspec.Build(testRepo, goenv, opt); err != nil {
 			b.Fatal(err)
 		}
-		installVariant(b, v.name, spec)
 	}
-	// Plain GoNB as `gonb --install` writes it: no workspace, no offline
-	// proxy, default flags; goimports and gopls on PATH.
-	plain := kernelspec.Spec{
+	specs["gonb-plain"] = kernelspec.Spec{
 		Argv:          []string{testRepo.Tool("gonb"), "--kernel", "{connection_file}", "-logtostderr=false", "-stderrthreshold=FATAL", "-log_file=" + os.DevNull},
 		DisplayName:   "Go (gonb)",
 		Language:      "go",
 		InterruptMode: "message",
 		Env:           map[string]string{"PATH": testRepo.BinDir() + string(os.PathListSeparator) + os.Getenv("PATH")},
 	}
-	installVariant(b, "gonb-plain-bench", plain)
+	return []string{"neuronb", "neuronb-gonum", "gonb-plain"}, specs
+}
 
-	reps := 9
-	for i := 0; i < b.N; i++ {
-		results := map[string]latencyResult{}
-		for _, v := range variants {
-			results[v.name] = measureLatency(b, map[string]any{
-				"kernel": v.name, "reps": reps, "first": firstCell, "first_reps": 3,
-				"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell},
-			})
-		}
-		// GoNB cannot `go get` gonbui by itself where the module proxy refuses
-		// its version list: the setup cell pins it, as a plain user must.
-		setup := "!*go get github.com/janpfeifer/gonb@v0.11.4"
-		results["gonb-plain"] = measureLatency(b, map[string]any{
-			"kernel": "gonb-plain-bench", "reps": reps, "first": trivialCell, "first_reps": 3,
-			"setup": []string{setup}, "cells": map[string]string{"trivial": trivialCell, "chart": chartCell},
-		})
-		names := []string{"neuronb-bench", "neuronb-bench-dwarf", "neuronb-bench-openblas", "gonb-plain"}
-		b.Logf("%-24s %10s %10s %10s %10s %12s %10s", "kernelspec", "trivial", "chart", "widgets", "similarity", "first cell", "start")
-		for _, n := range names {
-			r := results[n]
-			b.Logf("%-24s %9.3fs %9.3fs %9.3fs %9.3fs %11.3fs %9.3fs", n, median(r["trivial"]), median(r["chart"]), median(r["widgets"]), median(r["blas"]), median(r["first"]), median(r["startup"]))
-		}
-		nb, plainR := results["neuronb-bench"], results["gonb-plain"]
-		b.ReportMetric(median(nb["trivial"]), "s/trivial-p50")
-		b.ReportMetric(median(nb["chart"]), "s/chart-p50")
-		b.ReportMetric(median(nb["first"]), "s/first-p50")
-		b.ReportMetric(median(nb["chart"])/median(plainR["chart"]), "neuronb/gonb-chart")
-		b.Logf("chart cell ratio neuronb/GoNB = %.2f", median(nb["chart"])/median(plainR["chart"]))
+// BenchmarkCellLatency measures, over the Jupyter protocol with warm caches,
+// the latency of a trivial cell, a gonum/plot chart cell (gonbui only, so
+// plain GoNB runs it too, and no cgo), a widgets chart, a cell linking
+// neuro/similarity (OpenBLAS under the default kernelspec) and the first
+// cell after a kernel start, for the default neuronb kernelspec, the pure-Go
+// one and plain GoNB, taking turns repetition by repetition; once with the
+// network on and once inside unshare -n. Run it alone:
+//
+//	go test ./kernel -run '^$' -bench CellLatency -benchtime 1x
+func BenchmarkCellLatency(b *testing.B) {
+	names, specs := benchSpecs(b)
+	for _, n := range names {
+		installVariant(b, n+"-bench", specs[n])
+		defer os.RemoveAll(filepath.Join(os.Getenv("JUPYTER_DATA_DIR"), "kernels", n+"-bench"))
 	}
-	for _, v := range variants {
-		os.RemoveAll(filepath.Join(os.Getenv("JUPYTER_DATA_DIR"), "kernels", v.name))
+	kernels := make([]string, len(names))
+	for i, n := range names {
+		kernels[i] = n + "-bench"
+	}
+	// GoNB cannot `go get` gonbui by itself where the module proxy refuses
+	// its version list: the setup cell pins it, as a plain user must.
+	spec := map[string]any{
+		"kernels": kernels, "reps": 9, "first_reps": 3,
+		"setup": map[string][]string{"gonb-plain-bench": {"!*go get github.com/janpfeifer/gonb@v0.11.4"}},
+		"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell},
+		"only":  map[string][]string{"widgets": kernels[:2], "blas": kernels[:2]},
+		"first": map[string]string{"neuronb-bench": firstCell, "neuronb-gonum-bench": firstCell, "gonb-plain-bench": trivialCell},
+	}
+	for i := 0; i < b.N; i++ {
+		for _, network := range []string{"on", "off"} {
+			var wrap []string
+			if network == "off" {
+				if !kernelspec.CanUnshareNetwork() {
+					b.Log("network off: skipped (unshare -n is not available)")
+					continue
+				}
+				wrap = kernelspec.OfflineWrap
+			}
+			r := measureLatency(b, spec, wrap)
+			b.Logf("network %s: p50 over %d repetitions, kernels taking turns", network, spec["reps"])
+			b.Logf("  %-14s %9s %9s %9s %11s %11s %9s", "kernelspec", "trivial", "chart", "widgets", "similarity", "first cell", "start")
+			for _, n := range names {
+				k := n + "-bench"
+				if e := r.failure(k); e != "" {
+					b.Logf("  %-14s fails: %s", n, strings.ReplaceAll(tailString(e, 300), "\n", " | "))
+					continue
+				}
+				b.Logf("  %-14s %8.3fs %8.3fs %8.3fs %10.3fs %10.3fs %8.3fs", n, median(r.times(k, "trivial")), median(r.times(k, "chart")),
+					median(r.times(k, "widgets")), median(r.times(k, "blas")), median(r.times(k, "first")), median(r.times(k, "startup")))
+			}
+			if plain := r.times("gonb-plain-bench", "chart"); len(plain) > 0 {
+				for _, n := range names[:2] {
+					chart := pairedRatio(r.times(n+"-bench", "chart"), plain)
+					trivial := pairedRatio(r.times(n+"-bench", "trivial"), r.times("gonb-plain-bench", "trivial"))
+					b.Logf("  %s / plain GoNB, paired: chart %.2f, trivial %.2f", n, chart, trivial)
+					if n == "neuronb" {
+						b.ReportMetric(chart, "neuronb/gonb-chart-net-"+network)
+						b.ReportMetric(trivial, "neuronb/gonb-trivial-net-"+network)
+					}
+				}
+			}
+			b.ReportMetric(median(r.times("neuronb-bench", "chart")), "s/chart-p50-net-"+network)
+			b.ReportMetric(median(r.times("neuronb-bench", "trivial")), "s/trivial-p50-net-"+network)
+		}
 	}
 }
 
-// BenchmarkCellPhases splits the chart cell's latency into the steps GoNB
-// runs for every cell (goimports, go get, go build, running the program),
-// in a workspace laid out as GoNB lays it out, with the default
-// kernelspec's environment.
+// BenchmarkCellPhases splits a cell's latency into the steps GoNB runs for
+// every cell (goimports, go get, compiling, linking, running the program)
+// and counts the requests `go get` sends, for the chart cell and the
+// similarity cell, in a cell module laid out as each kernel lays it out:
+// neuronb's (prepared, in the workspace) and plain GoNB's (its own go.mod,
+// which `go get` fills). Linking is timed from the go command's action
+// graph.
 func BenchmarkCellPhases(b *testing.B) {
-	goenv, err := kernelspec.ReadGoEnv()
+	names, specs := benchSpecs(b)
+	programs := map[string]string{"chart": cellProgram(chartCell), "similarity": cellProgram(blasCell)}
+	for _, n := range names {
+		for _, prog := range []string{"chart", "similarity"} {
+			if n == "gonb-plain" && prog == "similarity" {
+				continue
+			}
+			b.Run(n+"/"+prog, func(b *testing.B) {
+				dir := b.TempDir()
+				env := kernelspec.KernelEnv(specs[n])
+				goimports := filepath.Join(testRepo.CellPathDir(), "goimports")
+				if n == "gonb-plain" {
+					env = append(os.Environ(), "PATH="+specs[n].Env["PATH"])
+					goimports = testRepo.Tool("goimports")
+					runOrFatal(b, dir, env, "go", "mod", "init", "gonb_plain")
+					runOrFatal(b, dir, env, "go", "get", "github.com/janpfeifer/gonb@v0.11.4")
+				} else if err := testRepo.NewCellModule(dir, "gonb_bench", env); err != nil {
+					b.Fatal(err)
+				}
+				env = append(env, "GONB_TMP_DIR="+dir)
+				phases := map[string][]float64{}
+				requests := 0
+				for i := 0; i < max(b.N, 5); i++ {
+					// A new string each time, so every build links, as an edited cell does.
+					os.WriteFile(filepath.Join(dir, "main.go"), []byte(strings.ReplaceAll(programs[prog], "{rep}", fmt.Sprint(i))), 0o644)
+					phases["goimports"] = append(phases["goimports"], timeRun(b, dir, env, goimports, "-w", "main.go").Seconds())
+					start := time.Now()
+					out := runOrFatal(b, dir, env, "go", "get", "-x")
+					phases["go get"] = append(phases["go get"], time.Since(start).Seconds())
+					requests += strings.Count(out, "# get https://")
+					graph := filepath.Join(dir, "actions.json")
+					build := timeRun(b, dir, env, "go", "build", "-debug-actiongraph="+graph, "-o", "cell")
+					link := linkTime(b, graph)
+					phases["compile"] = append(phases["compile"], (build - link).Seconds())
+					phases["link"] = append(phases["link"], link.Seconds())
+					phases["run"] = append(phases["run"], timeRun(b, dir, env, "./cell").Seconds())
+				}
+				var total float64
+				var parts []string
+				for _, k := range []string{"goimports", "go get", "compile", "link", "run"} {
+					m := median(phases[k])
+					total += m
+					b.ReportMetric(m, "s/"+strings.ReplaceAll(k, " ", "-"))
+					parts = append(parts, fmt.Sprintf("%s %.3fs", k, m))
+				}
+				b.ReportMetric(float64(requests)/float64(len(phases["run"])), "requests/cell")
+				b.Logf("%s %s: %s (sum %.3fs); go get sent %d network requests in %d cells", n, prog, strings.Join(parts, ", "), total, requests, len(phases["run"]))
+			})
+		}
+	}
+}
+
+// cellProgram turns a benchmark cell into the main.go GoNB would write.
+func cellProgram(cell string) string {
+	imports, body, _ := strings.Cut(cell, "%%")
+	return "package main\n\n" + imports + "\nimport \"fmt\"\n\nvar _ = fmt.Sprint\n\nfunc main() {" + body + "\n}\n"
+}
+
+func runOrFatal(b *testing.B, dir string, env []string, args ...string) string {
+	b.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func timeRun(b *testing.B, dir string, env []string, args ...string) time.Duration {
+	b.Helper()
+	start := time.Now()
+	runOrFatal(b, dir, env, args...)
+	return time.Since(start)
+}
+
+// linkTime reads the link action's duration from a go command action graph.
+func linkTime(b *testing.B, graph string) time.Duration {
+	b.Helper()
+	data, err := os.ReadFile(graph)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, variant := range []struct {
-		name string
-		opt  kernelspec.Options
-	}{{"default", kernelspec.Options{}}, {"dwarf", kernelspec.Options{DWARF: true}}, {"openblas", kernelspec.Options{BLAS: "openblas"}}} {
-		b.Run(variant.name, func(b *testing.B) {
-			spec, err := kernelspec.Build(testRepo, goenv, variant.opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			env := kernelspec.KernelEnv(spec)
-			dir := b.TempDir()
-			src := `package main
-
-import (
-	"github.com/neuronb/neuronb/neuro/lds"
-	"github.com/neuronb/neuronb/widgets"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-)
-
-func main() {
-	p := plot.New()
-	l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	p.Add(l)
-	_, _ = widgets.Render(p)
-	_ = lds.Model{}
-	fmt.Println("ok")
-}
-`
-			must := func(args ...string) time.Duration {
-				start := time.Now()
-				cmd := exec.Command(args[0], args[1:]...)
-				cmd.Dir, cmd.Env = dir, env
-				if out, err := cmd.CombinedOutput(); err != nil {
-					b.Fatalf("%v: %v\n%s", args, err, out)
-				}
-				return time.Since(start)
-			}
-			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gonb_bench\n\ngo 1.26\n"), 0o644)
-			must("go", "work", "init", ".", testRepo.Root)
-			phases := map[string][]float64{}
-			for i := 0; i < max(b.N, 5); i++ {
-				// A new string each time, so every build links, as an edited cell does.
-				os.WriteFile(filepath.Join(dir, "main.go"), []byte(strings.Replace(src, `"ok"`, fmt.Sprintf(`"ok %d"`, i), 1)), 0o644)
-				phases["goimports"] = append(phases["goimports"], must(testRepo.Tool("goimports"), "-w", "main.go").Seconds())
-				phases["go get"] = append(phases["go get"], must("go", "get").Seconds())
-				phases["go build"] = append(phases["go build"], must("go", "build", "-o", "cell").Seconds())
-				phases["run"] = append(phases["run"], must("./cell").Seconds())
-			}
-			var total float64
-			for _, k := range []string{"goimports", "go get", "go build", "run"} {
-				m := median(phases[k])
-				total += m
-				b.ReportMetric(m, "s/"+strings.ReplaceAll(k, " ", "-"))
-			}
-			b.Logf("%s: goimports %.3fs, go get %.3fs, go build %.3fs, run %.3fs (sum %.3fs)", variant.name,
-				median(phases["goimports"]), median(phases["go get"]), median(phases["go build"]), median(phases["run"]), total)
-		})
+	var actions []struct {
+		Mode                string
+		TimeStart, TimeDone time.Time
 	}
+	if err := json.Unmarshal(data, &actions); err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range actions {
+		if a.Mode == "link" && !a.TimeStart.IsZero() {
+			return a.TimeDone.Sub(a.TimeStart)
+		}
+	}
+	b.Fatal("no link action in the action graph")
+	return 0
 }

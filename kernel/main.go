@@ -1,10 +1,10 @@
 // Command kernel installs, warms, checks and drives the neuronb Jupyter
 // kernel. Run it from the repository:
 //
-//	go run ./kernel install [--user | --sys-prefix | --prefix DIR] [--blas gonum|openblas] [--dwarf] [--debug] [--module-proxy DIR]
+//	go run ./kernel install [--user | --sys-prefix | --prefix DIR] [--blas auto|gonum|openblas] [--dwarf] [--debug] [--module-proxy DIR]
 //	go run ./kernel warm
 //	go run ./kernel doctor
-//	go run ./kernel run [--html DIR] [--executed DIR] [--timeout D] [--allow-stderr] NOTEBOOK...
+//	go run ./kernel run [--html DIR] [--executed DIR] [--timeout D] [--allow-stderr] [--offline] NOTEBOOK...
 //	go run ./kernel clean
 //
 // install writes the "Go (neuronb)" kernelspec (building the pinned GoNB,
@@ -105,14 +105,16 @@ func install(args []string) error {
 	user := fs.Bool("user", false, "install for the current user (the default)")
 	sysPrefix := fs.Bool("sys-prefix", false, "install into the Jupyter Python's sys.prefix (every user of that Jupyter, e.g. a JupyterHub)")
 	prefix := fs.String("prefix", "", "install into `DIR`/share/jupyter/kernels")
-	blas := fs.String("blas", "gonum", "BLAS for notebooks: gonum (pure Go) or openblas (cgo, needs libopenblas)")
+	blas := fs.String("blas", "auto", "BLAS for notebooks: auto (OpenBLAS where installed and correct, else pure Go), gonum (pure Go) or openblas")
+	coreType := fs.String("openblas-coretype", "", "set OPENBLAS_CORETYPE to `TYPE` instead of the one the probe chooses")
+	externalLink := fs.Bool("external-link", false, "link cells that use OpenBLAS with the system linker (slower; for cgo packages Go's internal linker cannot link)")
 	dwarf := fs.Bool("dwarf", false, "keep debugging information in cell binaries (slower linking)")
 	debug := fs.Bool("debug", false, "let GoNB log to the Jupyter server's terminal")
 	proxy := fs.String("module-proxy", "", "module download cache `DIR` cells resolve from first (default: this user's GOMODCACHE/cache/download)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opt := kernelspec.Options{BLAS: *blas, DWARF: *dwarf, Debug: *debug, ModuleProxy: *proxy}
+	opt := kernelspec.Options{BLAS: *blas, CoreType: *coreType, ExternalLink: *externalLink, DWARF: *dwarf, Debug: *debug, ModuleProxy: *proxy}
 	n := 0
 	for _, b := range []bool{*user, *sysPrefix, *prefix != ""} {
 		if b {
@@ -148,6 +150,11 @@ func install(args []string) error {
 	} else if built {
 		fmt.Println("built the pinned gonb, goimports and gopls into", r.BinDir())
 	}
+	note, err := r.ResolveBLAS(&opt, true)
+	if err != nil {
+		return err
+	}
+	fmt.Print(strings.TrimRight(note, "\n") + "\n")
 	spec, err := kernelspec.Build(r, goenv, opt)
 	if err != nil {
 		return err
@@ -201,7 +208,11 @@ func installedOrDefaultSpec(r kernelspec.Repo) (kernelspec.Spec, error) {
 	if err != nil {
 		return kernelspec.Spec{}, err
 	}
-	return kernelspec.Build(r, goenv, kernelspec.Options{})
+	opt := kernelspec.Options{BLAS: "auto"}
+	if _, err := r.ResolveBLAS(&opt, false); err != nil {
+		return kernelspec.Spec{}, err
+	}
+	return kernelspec.Build(r, goenv, opt)
 }
 
 func doctor(args []string) error {
@@ -244,6 +255,7 @@ func run(args []string) error {
 	timeout := fs.Duration("timeout", nbrun.DefaultBudget, "time budget per notebook, kernel start included")
 	allowStderr := fs.Bool("allow-stderr", false, "do not fail cells that write to stderr")
 	kernelName := fs.String("kernel", kernelspec.Name, "kernelspec to run on")
+	offline := fs.Bool("offline", false, "run with the network off (unshare -n: root or user namespaces), to show a notebook needs none")
 	// Flags may come after the notebooks (run a.ipynb b.ipynb --html out).
 	var nbs []string
 	for {
@@ -264,7 +276,7 @@ func run(args []string) error {
 		if filepath.Ext(nb) != ".ipynb" {
 			return fmt.Errorf("run: %s is not a notebook (.ipynb)", nb)
 		}
-		rep, err := nbrun.Run(nb, &nbrun.Options{Kernel: *kernelName, Budget: *timeout, HTMLDir: *htmlDir, ExecutedDir: *executed, AllowStderr: *allowStderr})
+		rep, err := nbrun.Run(nb, &nbrun.Options{Kernel: *kernelName, Budget: *timeout, HTMLDir: *htmlDir, ExecutedDir: *executed, AllowStderr: *allowStderr, Offline: *offline})
 		if err != nil {
 			failed++
 			fmt.Fprintf(os.Stderr, "FAIL %s\n", indent(err.Error()))

@@ -23,6 +23,11 @@ const testBudget = 2 * nbrun.DefaultBudget
 // Each figure notebook registers its check from its own _test.go file.
 var claims = map[string]func(t *testing.T){}
 
+// offline says whether notebooks run with the network off (unshare -n):
+// always in CI, so that no notebook can quietly need the network; elsewhere
+// where a network namespace can be made.
+func offline() bool { return kernelspec.CanUnshareNetwork() || os.Getenv("CI") == "true" }
+
 func TestMain(m *testing.M) {
 	cleanup, err := kernelspec.UseTemp("")
 	if err != nil {
@@ -64,7 +69,7 @@ func TestFigureNotebooks(t *testing.T) {
 			t.Setenv("NEURONB_RESULTS_DIR", results)
 			t.Setenv("NEURONB_FIGURES_DIR", figures)
 			start := time.Now()
-			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget})
+			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline()})
 			if err != nil {
 				t.Fatal(err)
 			}

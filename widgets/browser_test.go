@@ -236,7 +236,7 @@ func kernelRunExport(t *testing.T, dir string) string {
 		t.Skipf("go run ./kernel run is not available here")
 	}
 	out := filepath.Join(dir, "kernel-run")
-	cmd := exec.Command("go", "-C", root, "run", "./kernel", "run", "-html", out, "-timeout", "5m", "tutorials/01_charts.ipynb")
+	cmd := exec.Command("go", "-C", root, "run", "./kernel", "run", "-html", out, "-timeout", "5m", "-offline", "tutorials/01_charts.ipynb")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		if inCI() {
 			t.Fatalf("kernel run of the tutorial failed: %v\n%s", err, msg)

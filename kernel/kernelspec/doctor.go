@@ -76,7 +76,7 @@ func Doctor(r Repo) []Check {
 	add(checkWarm(r, spec))
 	add(checkLeftovers())
 	add(optionalBinary("Chromium (browser tests)", "chromium", "./install.sh --test"))
-	add(checkOpenBLAS())
+	add(checkBLAS(r, spec))
 	return checks
 }
 
@@ -168,7 +168,7 @@ func checkOffline(r Repo, spec Spec) Check {
 		c.Detail = err.Error()
 		return c
 	}
-	how := "network namespace without network (unshare -n)"
+	how := "in a network namespace with only loopback, unshare -n"
 	if !CanUnshareNetwork() {
 		how = "every HTTP request sent to a closed port"
 	}
@@ -237,19 +237,40 @@ func optionalBinary(name, bin, fix string) Check {
 	return Check{Name: name, Optional: true, OK: true, Detail: p}
 }
 
-func checkOpenBLAS() Check {
-	c := Check{Name: "OpenBLAS (fast matrix products)", Optional: true,
-		Fix: "apt-get install libopenblas-dev, then go run ./kernel install --blas openblas"}
-	for _, dir := range []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib", "/opt/homebrew/opt/openblas/lib"} {
-		for _, f := range []string{"libopenblas.so", "libopenblas.dylib"} {
-			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-				c.OK = true
-				c.Detail = filepath.Join(dir, f)
-				return c
-			}
+// checkBLAS reports the BLAS the installed kernelspec gives cells, and for
+// OpenBLAS runs the probe as a cell would: the core OpenBLAS uses and the
+// speed of a DGEMM against pure Go's.
+func checkBLAS(r Repo, spec Spec) Check {
+	c := Check{Name: "BLAS (matrix products)", Optional: true}
+	lib := OpenBLASLibrary()
+	if SpecBLAS(spec) != "openblas" {
+		c.Detail = "gonum (pure Go)"
+		if lib == "" {
+			c.Detail += "; libopenblas not installed"
+			c.Fix = "apt-get install libopenblas-dev, then ./install.sh (about 10x faster matrix products)"
+			return c
 		}
+		c.Detail += "; OpenBLAS is installed (" + lib + ") but the kernelspec does not use it"
+		c.Fix = "go run ./kernel install   (--blas auto chooses OpenBLAS where it computes correctly)"
+		return c
 	}
-	c.Detail = "libopenblas not found; notebooks use gonum's pure-Go BLAS"
+	m, err := r.MeasureBLAS(spec)
+	if err != nil {
+		c.Detail = "OpenBLAS: the probe failed: " + err.Error()
+		c.Fix = "go run ./kernel install --blas gonum   (pure Go), or reinstall libopenblas-dev"
+		return c
+	}
+	setting := "as OpenBLAS detects it"
+	if m.CoreType != "" {
+		setting = "OPENBLAS_CORETYPE=" + m.CoreType
+	}
+	c.Detail = fmt.Sprintf("OpenBLAS, core %s, %s: DGEMM %.1f GFLOP/s, pure Go %.1f GFLOP/s, max rel. error %.1e", m.Core, setting, m.GFLOPS, m.GoGFLOPS, m.MaxRelErr)
+	if !m.Correct() {
+		c.Detail += ": WRONG products"
+		c.Fix = "go run ./kernel install   (probes the core types again), or --blas gonum"
+		return c
+	}
+	c.OK = true
 	return c
 }
 

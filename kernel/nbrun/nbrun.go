@@ -60,6 +60,10 @@ type Options struct {
 	// Wrap prefixes the command, e.g. a network namespace:
 	// []string{"unshare", "-n", "sh", "-c", `ip link set lo up && exec "$0" "$@"`}.
 	Wrap []string
+	// Offline runs the notebook (runner and kernel) with the network off:
+	// in a network namespace with only loopback (unshare -n). Run fails if
+	// no such namespace can be made. It replaces Wrap.
+	Offline bool
 }
 
 // Cell is what the runner recorded of one executed code cell.
@@ -193,7 +197,14 @@ func Run(path string, opt *Options) (*Report, error) {
 	hard := budget + 3*time.Minute
 	ctx, cancel := context.WithTimeout(context.Background(), hard)
 	defer cancel()
-	argv := append(append(append([]string{}, opt.Wrap...), python), args...)
+	wrap := opt.Wrap
+	if opt.Offline {
+		if !kernelspec.CanUnshareNetwork() {
+			return nil, fmt.Errorf("running %s offline: cannot create a network namespace (unshare -n needs root or user namespaces, and iproute2's ip)", path)
+		}
+		wrap = kernelspec.OfflineWrap
+	}
+	argv := append(append(append([]string{}, wrap...), python), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(append(os.Environ(), HeadlessEnv+"=1"), opt.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -1,15 +1,19 @@
-"""Measures per-cell latency over the Jupyter protocol.
+"""Measures per-cell latency over the Jupyter protocol, kernels side by side.
 
 Reads a JSON spec on stdin:
-  {"kernel": name, "setup": [code, ...], "cells": {label: code}, "reps": n,
-   "first": code, "first_reps": n}
-For each kernel start it runs the setup cells, then each labelled cell reps
-times, timing execute_request -> execute_reply. "{rep}" in a cell is replaced
-by a counter, so that every run compiles and links a new program, as a
-user's edited cell does (GoNB skips the link of an unchanged program). "first" is timed as the
-first cell after a fresh kernel start (first_reps fresh kernels; kernel
-start-up itself is timed separately). Prints JSON: label -> [seconds...],
-plus "first" and "startup". A cell that fails aborts with its error.
+  {"kernels": [name, ...], "setup": {name: [code, ...]}, "cells": {label: code},
+   "only": {label: [name, ...]}, "reps": n, "first": {name: code}, "first_reps": n}
+All kernels are started together; for each labelled cell, each kernel runs
+it once to warm up, then the kernels take turns, repetition by repetition
+(in a rotating order), so that a drift in the machine's speed affects them
+alike and the ratio of a pair stays meaningful. Each execute_request ->
+execute_reply is timed. "{rep}" in a cell is replaced by a counter, so that
+every run compiles and links a new program, as a user's edited cell does
+(GoNB skips the link of an unchanged program). "first" is the first cell
+after a fresh kernel start (first_reps fresh starts per kernel, taken in
+turns; the start-up itself is timed as "startup"). Prints JSON:
+{name: {label: [seconds...], "first": [...], "startup": [...]}}, or, for a
+kernel that fails, {name: {"error": message}}.
 """
 import json
 import sys
@@ -19,6 +23,10 @@ from queue import Empty
 from jupyter_client.manager import start_new_kernel
 
 WAIT = 300
+
+
+class CellFailed(Exception):
+    pass
 
 
 def run(kc, code):
@@ -41,10 +49,14 @@ def run(kc, code):
             errors.append(m["content"].get("evalue", ""))
         if m["msg_type"] == "stream" and m["content"].get("name") == "stderr":
             errors.append(m["content"].get("text", ""))
+        if m["msg_type"] == "display_data":
+            h = m["content"].get("data", {}).get("text/html", "")
+            if "gonb-err" in h:
+                errors.append(h[:2000])
         if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
             break
     if r["content"]["status"] != "ok":
-        raise SystemExit("cell failed: %r\n%s" % (code[:200], "\n".join(errors)))
+        raise CellFailed("cell failed: %r\n%s" % (code[:200], "\n".join(errors)[-2000:]))
     return dt
 
 
@@ -54,29 +66,64 @@ def start(kernel):
     return km, kc, time.perf_counter() - t0
 
 
+def stop(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel()
+
+
 def main():
     spec = json.load(sys.stdin)
-    out = {"first": [], "startup": []}
-    for _ in range(spec.get("first_reps", 0)):
-        km, kc, st = start(spec["kernel"])
-        try:
-            for s in spec.get("first_setup", []):
-                run(kc, s)
-            out["startup"].append(st)
-            out["first"].append(run(kc, spec["first"].replace("{rep}", str(len(out["first"])))))
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel()
-    km, kc, _ = start(spec["kernel"])
+    names = spec["kernels"]
+    out = {n: {"first": [], "startup": []} for n in names}
+    failed = {}
+    for i in range(spec.get("first_reps", 0)):
+        for n in names[i % len(names):] + names[:i % len(names)]:
+            if n in failed or n not in spec.get("first", {}):
+                continue
+            km, kc, st = start(n)
+            try:
+                for s in spec.get("setup", {}).get(n, []):
+                    run(kc, s)
+                out[n]["startup"].append(st)
+                out[n]["first"].append(run(kc, spec["first"][n].replace("{rep}", str(i))))
+            except CellFailed as e:
+                failed[n] = str(e)
+            finally:
+                stop(km, kc)
+    live = {}
     try:
-        for s in spec.get("setup", []):
-            run(kc, s)
+        for n in names:
+            if n in failed:
+                continue
+            km, kc, _ = start(n)
+            live[n] = (km, kc)
+            try:
+                for s in spec.get("setup", {}).get(n, []):
+                    run(kc, s)
+            except CellFailed as e:
+                failed[n] = str(e)
         for label, code in spec.get("cells", {}).items():
-            run(kc, code.replace("{rep}", "warm-up"))  # may build the cell's packages
-            out[label] = [run(kc, code.replace("{rep}", str(i))) for i in range(spec["reps"])]
+            on = [n for n in spec.get("only", {}).get(label, names) if n in live and n not in failed]
+            for n in on:
+                try:
+                    run(live[n][1], code.replace("{rep}", "warm-up"))  # may build the cell's packages
+                    out[n][label] = []
+                except CellFailed as e:
+                    failed[n] = str(e)
+            for i in range(spec["reps"]):
+                order = on[i % len(on):] + on[:i % len(on)] if on else []
+                for n in order:
+                    if n in failed:
+                        continue
+                    try:
+                        out[n][label].append(run(live[n][1], code.replace("{rep}", str(i))))
+                    except CellFailed as e:
+                        failed[n] = str(e)
     finally:
-        kc.stop_channels()
-        km.shutdown_kernel()
+        for km, kc in live.values():
+            stop(km, kc)
+    for n, e in failed.items():
+        out[n] = {"error": e}
     print(json.dumps(out))
 
 

@@ -3,6 +3,7 @@ package linalg
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -27,6 +28,13 @@ func TestBLASImplementationMatchesBuild(t *testing.T) {
 	if os.Getenv("NEURONB_EXPECT_BLAS") != "" && os.Getenv("NEURONB_EXPECT_BLAS") != BLAS() {
 		t.Fatalf("NEURONB_EXPECT_BLAS=%s but this binary uses %s", os.Getenv("NEURONB_EXPECT_BLAS"), BLAS())
 	}
+	if (BLAS() == "openblas") != (Core() != "") {
+		t.Fatalf("BLAS() = %q but OpenBLAS reports core %q", BLAS(), Core())
+	}
+	if ct := os.Getenv("OPENBLAS_CORETYPE"); ct != "" && BLAS() == "openblas" && !strings.EqualFold(ct, Core()) {
+		t.Logf("OPENBLAS_CORETYPE=%s is not honoured by this OpenBLAS build: it runs %s", ct, Core())
+	}
+	t.Logf("BLAS %s, core %q", BLAS(), Core())
 }
 
 // TestMatrixProductAgreesWithDefinition multiplies through whichever BLAS is

@@ -15,3 +15,10 @@ func ExampleBLAS() {
 	}
 	// Output: ok
 }
+
+// Core names OpenBLAS's CPU kernels (e.g. "SkylakeX") when OpenBLAS is in
+// use, and is empty with pure Go.
+func ExampleCore() {
+	fmt.Println(linalg.Core() != "" == (linalg.BLAS() == "openblas"))
+	// Output: true
+}
