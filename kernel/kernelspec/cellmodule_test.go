@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/modfile"
 )
@@ -144,5 +145,45 @@ func TestEveryDirectRequirementHasImports(t *testing.T) {
 		if !contains(mods, m) {
 			t.Errorf("ModuleImports names %s, which go.mod does not require directly", m)
 		}
+	}
+}
+
+// TestPreparedCellGoGetSendsNoRequests: with the network on and the
+// kernelspec's GOPROXY (the local cache first, then the user's proxy), the
+// `go get` GoNB runs before each build sends nothing to any proxy or
+// checksum database for a cell importing every package a notebook may
+// import. The oracle is the go command's own trace (-x prints "# get URL"
+// for every request it makes).
+func TestPreparedCellGoGetSendsNoRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	r := testRepo(t)
+	goenv, err := ReadGoEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := Build(r, goenv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := r.notebookImports(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	env := KernelEnv(spec)
+	if err := r.NewCellModule(dir, "gonb_requests", env); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(importAllProgram(pkgs)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runIn(dir, 5*time.Minute, env, "go", "get", "-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "# get "); n > 0 {
+		t.Errorf("go get sent %d requests:\n%s", n, out)
 	}
 }
