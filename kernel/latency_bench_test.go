@@ -214,14 +214,17 @@ func benchSpecs(b *testing.B) (names []string, specs map[string]kernelspec.Spec)
 	if err != nil {
 		b.Fatal(err)
 	}
-	auto := kernelspec.Options{BLAS: "auto"}
-	note, err := testRepo.ResolveBLAS(&auto, false)
+	auto, gonum := kernelspec.Options{BLAS: "auto"}, kernelspec.Options{BLAS: "gonum"}
+	note, err := testRepo.ResolveOptions(&auto, goenv, false)
 	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := testRepo.ResolveOptions(&gonum, goenv, false); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("default kernelspec: %s", strings.SplitN(note, "\n", 2)[0])
 	specs = map[string]kernelspec.Spec{}
-	for name, opt := range map[string]kernelspec.Options{"neuronb": auto, "neuronb-gonum": {BLAS: "gonum"}} {
+	for name, opt := range map[string]kernelspec.Options{"neuronb": auto, "neuronb-gonum": gonum} {
 		if specs[name], err = kernelspec.Build(testRepo, goenv, opt); err != nil {
 			b.Fatal(err)
 		}
@@ -305,16 +308,16 @@ func BenchmarkCellLatency(b *testing.B) {
 
 // BenchmarkCellPhases splits a cell's latency into the steps GoNB runs for
 // every cell (goimports, go get, compiling, linking, running the program)
-// and counts the requests `go get` sends, for the chart cell and the
-// similarity cell, in a cell module laid out as each kernel lays it out:
+// and counts the requests `go get` sends, for the trivial, chart and
+// similarity cells, in a cell module laid out as each kernel lays it out:
 // neuronb's (prepared, in the workspace) and plain GoNB's (its own go.mod,
 // which `go get` fills). Linking is timed from the go command's action
 // graph.
 func BenchmarkCellPhases(b *testing.B) {
 	names, specs := benchSpecs(b)
-	programs := map[string]string{"chart": cellProgram(chartCell), "similarity": cellProgram(blasCell)}
+	programs := map[string]string{"trivial": cellProgram(trivialCell), "chart": cellProgram(chartCell), "similarity": cellProgram(blasCell)}
 	for _, n := range names {
-		for _, prog := range []string{"chart", "similarity"} {
+		for _, prog := range []string{"trivial", "chart", "similarity"} {
 			if n == "gonb-plain" && prog == "similarity" {
 				continue
 			}

@@ -150,7 +150,7 @@ func install(args []string) error {
 	} else if built {
 		fmt.Println("built the pinned gonb, goimports and gopls into", r.BinDir())
 	}
-	note, err := r.ResolveBLAS(&opt, true)
+	note, err := r.ResolveOptions(&opt, goenv, true)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func installedOrDefaultSpec(r kernelspec.Repo) (kernelspec.Spec, error) {
 		return kernelspec.Spec{}, err
 	}
 	opt := kernelspec.Options{BLAS: "auto"}
-	if _, err := r.ResolveBLAS(&opt, false); err != nil {
+	if _, err := r.ResolveOptions(&opt, goenv, false); err != nil {
 		return kernelspec.Spec{}, err
 	}
 	return kernelspec.Build(r, goenv, opt)

@@ -1,6 +1,7 @@
 package kernelspec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,21 @@ func testRepo(t *testing.T) Repo {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// defaultSpec returns the repository and its pure-Go kernelspec.
+func defaultSpec(t *testing.T) (Repo, Spec) {
+	t.Helper()
+	r := testRepo(t)
+	goenv, err := ReadGoEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := Build(r, goenv, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, spec
 }
 
 func parseMod(t *testing.T, path string) *modfile.File {
@@ -111,15 +127,7 @@ func TestCellModuleResolvesEveryImportOffline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	r := testRepo(t)
-	goenv, err := ReadGoEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := Build(r, goenv, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, spec := defaultSpec(t)
 	c := checkOffline(r, spec)
 	if !c.OK {
 		t.Fatalf("%s: %s", c.Name, c.Detail)
@@ -149,41 +157,85 @@ func TestEveryDirectRequirementHasImports(t *testing.T) {
 }
 
 // TestPreparedCellGoGetSendsNoRequests: with the network on and the
-// kernelspec's GOPROXY (the local cache first, then the user's proxy), the
-// `go get` GoNB runs before each build sends nothing to any proxy or
-// checksum database for a cell importing every package a notebook may
-// import. The oracle is the go command's own trace (-x prints "# get URL"
-// for every request it makes).
+// kernelspec's GOPROXY, the `go get` GoNB runs before each build sends
+// nothing to any proxy or checksum database for a cell importing every
+// package a notebook may import, even on a machine whose module cache holds
+// newer versions than go.mod pins (any machine that ever ran `go get -u`).
+// The oracle is the go command's own trace (-x prints "# get URL" for every
+// request). The module cache is a fresh one, filled from this machine's
+// cache, plus the newest golang.org/x/text from the network without the
+// checksum database's cached answers; the same cell without the pinned
+// proxy is the control that shows the test can fail.
 func TestPreparedCellGoGetSendsNoRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	r := testRepo(t)
+	r, _ := defaultSpec(t)
 	goenv, err := ReadGoEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec, err := Build(r, goenv, Options{})
-	if err != nil {
+	gopath := t.TempDir()
+	cache := filepath.Join(gopath, "pkg", "mod")
+	base := mergeEnv(os.Environ(), map[string]string{"GOPATH": gopath, "GOMODCACHE": cache, "GOFLAGS": "-modcacherw"})
+	seed := mergeEnv(base, map[string]string{"GOPROXY": "file://" + filepath.Join(goenv.GOMODCACHE, "cache", "download")})
+	if out, err := runIn(r.Root, 5*time.Minute, seed, "go", "mod", "download"); err != nil {
+		t.Fatalf("seeding a module cache: %v\n%s", err, out)
+	}
+	if out, err := runIn(r.Root, 2*time.Minute, base, "go", "mod", "download", "golang.org/x/text@latest"); err != nil {
+		msg := fmt.Sprintf("no network to fetch a newer module version (%v): cannot observe requests\n%s", err, out)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	// The checksum database's answers for that version are cached beside it;
+	// a cache that holds a version without them (cleaned, copied, filled with
+	// GONOSUMDB or through a shared cache) is what sends the go command to
+	// the network.
+	for _, d := range []string{filepath.Join(cache, "cache", "download", "sumdb"), filepath.Join(gopath, "pkg", "sumdb")} {
+		if err := os.RemoveAll(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goenv.GOMODCACHE = cache
+	opt := Options{BLAS: "gonum"}
+	if _, err := r.ResolveOptions(&opt, goenv, false); err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := r.notebookImports(spec)
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() { os.RemoveAll(opt.PinnedProxy) })
+	requests := func(opt Options) (int, string) {
+		t.Helper()
+		spec, err := Build(r, goenv, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkgs, err := r.notebookImports(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := mergeEnv(base, spec.Env)
+		dir := t.TempDir()
+		if err := r.NewCellModule(dir, "gonb_requests", env); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(importAllProgram(pkgs)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := runIn(dir, 5*time.Minute, env, "go", "get", "-x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(out, "# get "), out
 	}
-	dir := t.TempDir()
-	env := KernelEnv(spec)
-	if err := r.NewCellModule(dir, "gonb_requests", env); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(importAllProgram(pkgs)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := runIn(dir, 5*time.Minute, env, "go", "get", "-x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(out, "# get "); n > 0 {
+	if n, out := requests(opt); n > 0 {
 		t.Errorf("go get sent %d requests:\n%s", n, out)
+	}
+	unpinned := opt
+	unpinned.PinnedProxy = ""
+	if n, _ := requests(unpinned); n == 0 {
+		t.Error("control: without the pinned proxy go get sent no request either, so this test could not fail")
+	} else {
+		t.Logf("control: without the pinned proxy, go get sent %d requests", n)
 	}
 }

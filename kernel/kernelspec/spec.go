@@ -54,10 +54,34 @@ type Options struct {
 	// Debug lets GoNB log to the Jupyter server's terminal.
 	Debug bool
 	// ModuleProxy is the module download cache the kernel resolves modules
-	// from first (a GOPROXY file:// directory). Empty means this user's
+	// from (a GOPROXY file:// directory). Empty means this user's
 	// $GOMODCACHE/cache/download. System installs point it at a shared,
 	// world-readable cache so each user's cells fill that user's own caches.
 	ModuleProxy string
+	// PinnedProxy is a GOPROXY directory listing exactly go.sum's versions
+	// (Repo.PinnedProxy), put before ModuleProxy; ResolveOptions sets it.
+	PinnedProxy string
+}
+
+// ResolveOptions settles what a kernelspec's options leave to this machine
+// before Build: the BLAS (ResolveBLAS; fresh measures OpenBLAS again rather
+// than reuse this machine's probe) and the pinned module proxy
+// (PinnedProxy). It returns what it decided, for the installer to print.
+func (r Repo) ResolveOptions(opt *Options, goenv GoEnv, fresh bool) (string, error) {
+	note, err := r.ResolveBLAS(opt, fresh)
+	if err != nil {
+		return "", err
+	}
+	if opt.PinnedProxy == "" {
+		cache := opt.ModuleProxy
+		if cache == "" {
+			cache = filepath.Join(goenv.GOMODCACHE, "cache", "download")
+		}
+		if opt.PinnedProxy, err = r.PinnedProxy(cache); err != nil {
+			return "", fmt.Errorf("writing the pinned module proxy: %w", err)
+		}
+	}
+	return note, nil
 }
 
 // Spec is the content of a kernel.json.
@@ -97,6 +121,9 @@ func Build(r Repo, goenv GoEnv, opt Options) (Spec, error) {
 		proxyDir = filepath.Join(goenv.GOMODCACHE, "cache", "download")
 	}
 	goproxy := "file://" + filepath.ToSlash(proxyDir)
+	if opt.PinnedProxy != "" {
+		goproxy = "file://" + filepath.ToSlash(opt.PinnedProxy) + "," + goproxy
+	}
 	if goenv.GOPROXY != "" && goenv.GOPROXY != "off" {
 		goproxy += "," + goenv.GOPROXY
 	}
@@ -327,7 +354,7 @@ func InstallTemp(r Repo) (dataDir string, err error) {
 		return "", err
 	}
 	opt := Options{BLAS: "auto"}
-	if _, err := r.ResolveBLAS(&opt, false); err != nil {
+	if _, err := r.ResolveOptions(&opt, goenv, false); err != nil {
 		return "", err
 	}
 	spec, err := Build(r, goenv, opt)

@@ -18,46 +18,16 @@ kernel that fails, {name: {"error": message}}.
 import json
 import sys
 import time
-from queue import Empty
 
 from jupyter_client.manager import start_new_kernel
+
+from kernelclient import CellFailed, execute
 
 WAIT = 300
 
 
-class CellFailed(Exception):
-    pass
-
-
 def run(kc, code):
-    t0 = time.perf_counter()
-    msg_id = kc.execute(code)
-    while True:
-        r = kc.get_shell_msg(timeout=WAIT)
-        if r["parent_header"].get("msg_id") == msg_id:
-            break
-    dt = time.perf_counter() - t0
-    errors = []
-    while True:
-        try:
-            m = kc.get_iopub_msg(timeout=5)
-        except Empty:
-            break
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "error":
-            errors.append(m["content"].get("evalue", ""))
-        if m["msg_type"] == "stream" and m["content"].get("name") == "stderr":
-            errors.append(m["content"].get("text", ""))
-        if m["msg_type"] == "display_data":
-            h = m["content"].get("data", {}).get("text/html", "")
-            if "gonb-err" in h:
-                errors.append(h[:2000])
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-    if r["content"]["status"] != "ok":
-        raise CellFailed("cell failed: %r\n%s" % (code[:200], "\n".join(errors)[-2000:]))
-    return dt
+    return execute(kc, code, WAIT)[0]
 
 
 def start(kernel):

@@ -22,9 +22,10 @@ import os
 import signal
 import sys
 import time
-from queue import Empty
 
 from jupyter_client.manager import start_new_kernel
+
+from kernelclient import execute
 
 WAIT = 120
 
@@ -36,31 +37,6 @@ def say(**kw):
 def checkpoint():
     if not sys.stdin.readline():
         raise SystemExit("the test went away")
-
-
-def execute(kc, code, timeout=WAIT):
-    msg_id = kc.execute(code)
-    text = []
-    deadline = time.monotonic() + timeout
-    reply = None
-    while reply is None:
-        r = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
-        if r["parent_header"].get("msg_id") == msg_id:
-            reply = r
-    while True:
-        try:
-            m = kc.get_iopub_msg(timeout=5)
-        except Empty:
-            break
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "stream":
-            text.append(m["content"]["text"])
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-    if reply["content"]["status"] != "ok":
-        raise SystemExit("cell failed: %r: %s" % (code, "".join(text)))
-    return "".join(text)
 
 
 def complete(kc):
@@ -77,7 +53,7 @@ def complete(kc):
 
 
 def describe(km, kc):
-    out = execute(kc, '%%\nfmt.Println(os.Getenv("NEURONB_KERNEL_DIR"))\nfmt.Println(os.Getenv("GONB_TMP_DIR"))')
+    _, out = execute(kc, '%%\nfmt.Println(os.Getenv("NEURONB_KERNEL_DIR"))\nfmt.Println(os.Getenv("GONB_TMP_DIR"))', WAIT)
     lines = out.split()
     return {"pid": km.provisioner.pid if km.provisioner else km.kernel.pid,
             "dir": lines[0] if lines else "", "gonb_dir": lines[1] if len(lines) > 1 else "",
