@@ -18,7 +18,9 @@ import (
 // Jupyter configuration), GOPATH (no module cache, no checksum-database
 // cache), GOCACHE and JUPYTER_DATA_DIR under root, and no variable of this
 // developer's Go, Jupyter or neuronb setup. PATH keeps the system's tools
-// but not this user's GOPATH/bin.
+// but not this user's GOPATH/bin; machine settings such as the CA bundles
+// and pip's defaults (SSL_CERT_FILE, PIP_CERT, …) stay, as they would for
+// any user of the machine.
 func freshEnv(t *testing.T, root string) []string {
 	t.Helper()
 	home := filepath.Join(root, "home")
@@ -49,7 +51,7 @@ func freshEnv(t *testing.T, root string) []string {
 		k, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(k, "GO"), strings.HasPrefix(k, "JUPYTER"), strings.HasPrefix(k, "NEURONB"),
-			strings.HasPrefix(k, "XDG_"), strings.HasPrefix(k, "PIP_"), k == "VIRTUAL_ENV", k == "HOME",
+			strings.HasPrefix(k, "XDG_"), k == "VIRTUAL_ENV", k == "HOME",
 			k == "PATH", k == "TMPDIR", k == "CGO_LDFLAGS", k == "OPENBLAS_CORETYPE":
 			continue
 		}
@@ -65,11 +67,7 @@ func freshEnv(t *testing.T, root string) []string {
 // ignore; no bin/, .venv or other ignored output) into dir.
 func cleanClone(t *testing.T, dir string) {
 	t.Helper()
-	out, err := exec.Command("git", "-C", testRepo.Root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
-	}
-	for _, rel := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+	for _, rel := range cloneFiles(t) {
 		src := filepath.Join(testRepo.Root, rel)
 		st, err := os.Lstat(src)
 		if err != nil {
@@ -93,6 +91,40 @@ func cleanClone(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// cloneFiles lists, relative to the repository, the files a clean clone
+// holds: git's tracked and new, not ignored files; outside a git checkout
+// (an unpacked archive), every file but what install.sh and the tests
+// write (bin/, .venv/, .artifacts/).
+func cloneFiles(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("git", "-C", testRepo.Root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err == nil {
+		return strings.Split(strings.TrimRight(string(out), "\x00"), "\x00")
+	}
+	var files []string
+	err = filepath.WalkDir(testRepo.Root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(testRepo.Root, p)
+		if d.IsDir() {
+			switch rel {
+			case ".git", "bin", ".venv", ".artifacts":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".test") {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
 
 func copyFile(src, dst string, perm os.FileMode) error {
