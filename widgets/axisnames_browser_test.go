@@ -62,8 +62,17 @@ func browserTexts(t *testing.T, f *Figure) drawnTexts {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := ""
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".html") {
+			page = p
+		}
+	}
+	if page == "" {
+		t.Fatalf("no HTML page among %q", paths)
+	}
 	br := startBrowser(t, f.width+40, f.height+40)
-	if err := br.navigate("file://" + paths[0]); err != nil {
+	if err := br.navigate("file://" + page); err != nil {
 		t.Fatalf("%v\n%s", err, br.log())
 	}
 	var d drawnTexts

@@ -209,8 +209,13 @@ func TestInteractiveHTMLHasOneContainerAndTheLibraryOnce(t *testing.T) {
 			if strings.Count(strings.ToLower(b.HTML), "</script") != 1 {
 				t.Errorf("%s: a </script> inside the script would end it early", name)
 			}
-			if b.PNG != nil || b.Text == "" {
-				t.Errorf("%s: want HTML + text/plain only", name)
+			// HTML (with the picture inside the container), the same
+			// picture as image/png for exports without HTML, and text.
+			if b.PNG == nil || b.Text == "" {
+				t.Errorf("%s: want HTML, image/png and text/plain", name)
+			}
+			if want := base64.StdEncoding.EncodeToString(b.PNG); !strings.Contains(b.HTML, `src="data:image/png;base64,`+want+`"`) {
+				t.Errorf("%s: the image/png is not the picture inside the HTML container", name)
 			}
 		}
 		opt, err := f.Option()

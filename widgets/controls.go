@@ -98,8 +98,12 @@ func (c *Control) Render() (*Bundle, error) {
 		id, c.address, id, c.width)
 	c.writeBar(&h, id)
 	if first.Interactive() {
-		fmt.Fprintf(&h, `<div class="neuronb-echart" style="position:relative;width:100%%;height:%dpx;">`, c.height)
-		writeFallback(&h, b.Text)
+		pic, err := first.picture()
+		if err != nil {
+			return nil, fmt.Errorf("widgets: %s frame 0's picture: %w", c.kind, err)
+		}
+		fmt.Fprintf(&h, `<div class="neuronb-echart" style="position:relative;width:100%%;min-height:%dpx;">`, c.height)
+		writeFallback(&h, b.Text, pic, c.width, c.height)
 		h.WriteString("</div></div>\n")
 		writeScriptHead(&h, id, echartsjs.GzipBase64())
 		h.WriteString("var LABELS = ")

@@ -3,6 +3,7 @@ package widgets
 import (
 	"crypto/rand"
 	_ "embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html"
@@ -64,12 +65,12 @@ func scriptSafe(js string) string {
 // and one script that unpacks ECharts (once per page) and draws into every
 // copy of the container on the page. draw is a JavaScript function
 // expression (echarts, element) → chart instance.
-func echartsFigureHTML(id string, width, height int, text, draw string) string {
+func echartsFigureHTML(id string, width, height int, text, draw string, picture []byte) string {
 	lib := echartsjs.GzipBase64()
 	var b strings.Builder
-	b.Grow(len(lib) + len(draw) + len(loaderJS) + 1024)
-	fmt.Fprintf(&b, `<div class="neuronb-figure" data-neuronb="%s" id="%s" style="position:relative;width:100%%;max-width:%dpx;height:%dpx;">`, id, id, width, height)
-	writeFallback(&b, text)
+	b.Grow(len(lib) + len(draw) + len(loaderJS) + 4*len(picture)/3 + 1024)
+	fmt.Fprintf(&b, `<div class="neuronb-figure" data-neuronb="%s" id="%s" style="position:relative;width:100%%;max-width:%dpx;min-height:%dpx;">`, id, id, width, height)
+	writeFallback(&b, text, picture, width, height)
 	b.WriteString("</div>\n")
 	writeScriptHead(&b, id, lib)
 	b.WriteString("var DRAW = ")
@@ -97,7 +98,24 @@ func writeScriptHead(b *strings.Builder, id, lib string) {
 	b.WriteString(loaderJS)
 }
 
-func writeFallback(b *strings.Builder, text string) {
+// writeFallback writes what an interactive output shows until its script
+// runs, and for good where none runs (an untrusted notebook, a code-hosting
+// site's view, a PDF): the chart's picture (a PNG drawn from the same
+// option, see optionPicture) with the text description as its alt text, or
+// the description itself when there is no picture. The loader removes it
+// when it draws the live chart.
+func writeFallback(b *strings.Builder, text string, picture []byte, width, height int) {
+	if len(picture) > 0 {
+		// An <img> with a data: URL: JupyterLab's sanitizer keeps it (it
+		// drops inline <svg>), and so do nbconvert and code-hosting views.
+		fmt.Fprintf(b, `<div class="neuronb-fallback"><img class="neuronb-picture" width="%d" height="%d" style="max-width:100%%;height:auto;" alt="%s" src="data:image/png;base64,`,
+			width, height, html.EscapeString(text+"\n(a picture of an interactive chart, which draws where the notebook's JavaScript runs; in JupyterLab, trust the notebook)"))
+		w := base64.NewEncoder(base64.StdEncoding, b)
+		w.Write(picture)
+		w.Close()
+		b.WriteString(`"></div>`)
+		return
+	}
 	b.WriteString(`<div class="neuronb-fallback" style="font:13px/1.4 sans-serif;color:#555;padding:8px;white-space:pre-wrap;">`)
 	b.WriteString(html.EscapeString(text))
 	b.WriteString("\n(Interactive chart: it draws where the notebook's JavaScript runs; in JupyterLab, trust the notebook.)</div>")

@@ -37,6 +37,7 @@ func ExampleShow() {
 	// Output:
 	// spikes-1.png
 	// squares-1.html
+	// squares-1.png
 }
 
 func ExampleOutputDir() {

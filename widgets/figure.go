@@ -28,9 +28,10 @@ type Figure struct {
 	text          string
 
 	// Interactive figures: option is strict JSON; goe holds a go-echarts
-	// chart's JavaScript instead.
-	option json.RawMessage
-	goe    *goechartsJS
+	// chart's JavaScript instead. noPicture leaves out the static picture.
+	option    json.RawMessage
+	goe       *goechartsJS
+	noPicture bool
 
 	// Static figures; plot is the main gonum plot where there is one.
 	draw func(c draw.Canvas)
@@ -73,11 +74,22 @@ func (f *Figure) Render() (*Bundle, error) {
 	}
 	b := &Bundle{Text: f.text, Width: f.width, Height: f.height, Name: fileStem(f.title, f.kind)}
 	switch {
-	case f.option != nil:
-		b.HTML = echartsFigureHTML(newID(), f.width, f.height, f.text, optionDraw(f.option))
-	case f.goe != nil:
+	case f.option != nil || f.goe != nil:
+		pic, err := f.picture()
+		if err != nil {
+			return nil, err
+		}
 		id := newID()
-		b.HTML = echartsFigureHTML(id, f.width, f.height, f.text, f.goe.draw(id))
+		draw := ""
+		if f.option != nil {
+			draw = optionDraw(f.option)
+		} else {
+			draw = f.goe.draw(id)
+		}
+		b.HTML = echartsFigureHTML(id, f.width, f.height, f.text, draw, pic)
+		// The same picture as image/png, for exports that take no HTML
+		// (LaTeX/PDF) and for WriteFiles.
+		b.PNG = pic
 	case f.draw != nil:
 		var err error
 		if b.PNG, err = renderPNG(f.draw, f.width, f.height); err != nil {
@@ -101,7 +113,27 @@ func newOptionFigure(kind string, o *Options, option map[string]any, text string
 	if err != nil {
 		return nil, fmt.Errorf("widgets: %s option: %w", kind, err)
 	}
-	return &Figure{kind: kind, title: o.Title, width: o.Width, height: o.Height, text: text, option: js}, nil
+	return &Figure{kind: kind, title: o.Title, width: o.Width, height: o.Height, text: text, option: js, noPicture: o.NoPicture}, nil
+}
+
+// picture renders an interactive figure's static picture (nil when it was
+// turned off, or for a go-echarts chart whose option holds JavaScript).
+func (f *Figure) picture() ([]byte, error) {
+	if f.noPicture {
+		return nil, nil
+	}
+	opt := []byte(f.option)
+	if opt == nil {
+		if f.goe == nil || !json.Valid([]byte(f.goe.option)) {
+			return nil, nil
+		}
+		opt = []byte(f.goe.option)
+	}
+	pic, err := optionPicture(opt)
+	if err != nil {
+		return nil, err
+	}
+	return pic.png(f.width, f.height)
 }
 
 func newStaticFigure(kind string, o *Options, text string, d func(draw.Canvas)) *Figure {

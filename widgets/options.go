@@ -138,6 +138,13 @@ type Options struct {
 	// SVG asks static figures to carry an SVG rendering (fonts embedded, so
 	// labels keep their positions in any viewer) in addition to the PNG.
 	SVG bool
+	// NoPicture leaves out the picture an interactive chart carries for
+	// viewers that run no JavaScript (an untrusted notebook, GitHub's or
+	// GitLab's notebook view, VS Code in restricted mode, a PDF export),
+	// which then show the text description; the output is smaller by the
+	// picture's size (tens of kB). By default every interactive chart
+	// carries one, drawn by gonum/plot from the same ECharts option.
+	NoPicture bool
 }
 
 // maxSide bounds Width and Height so a typo cannot ask for a gigapixel

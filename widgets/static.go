@@ -3,6 +3,7 @@ package widgets
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 
@@ -27,18 +28,37 @@ const pngDPI = 192
 // panic inside gonum/plot (a user's *plot.Plot with, say, a log axis over
 // zero) is returned as an error instead of ending the cell.
 func renderPNG(d func(draw.Canvas), w, h int) (out []byte, err error) {
+	return renderPNGAt(d, w, h, pngDPI)
+}
+
+func renderPNGAt(d func(draw.Canvas), w, h, dpi int) (out []byte, err error) {
+	return renderPNGWith(d, w, h, dpi, nil)
+}
+
+// renderPNGWith is renderPNGAt, reducing the image to a palette of at most
+// 256 colours first when quantize is given (see quantize).
+func renderPNGWith(d func(draw.Canvas), w, h, dpi int, quantize func(image.Image) image.Image) (out []byte, err error) {
 	defer recoverDraw(&err)
-	c := vgimg.NewWith(vgimg.UseWH(pxToPt(w), pxToPt(h)), vgimg.UseDPI(pngDPI))
+	c := vgimg.NewWith(vgimg.UseWH(pxToPt(w), pxToPt(h)), vgimg.UseDPI(dpi))
 	d(draw.New(c))
+	var img image.Image = c.Image()
+	if quantize != nil {
+		img = quantize(img)
+	}
 	var buf bytes.Buffer
 	// BestSpeed: a figure is mostly flat colour, so fast deflate costs
 	// little size and keeps a 1440×800 encode within a few milliseconds.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, c.Image()); err != nil {
+	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("widgets: encoding PNG: %w", err)
 	}
 	return buf.Bytes(), nil
 }
+
+// pictureDPI is the resolution of the picture inside an interactive chart:
+// 1.5x the CSS pixel density, sharp enough at the output's width on most
+// screens for a fraction of a 2x image's bytes (it rides in every output).
+const pictureDPI = 144
 
 // renderSVG draws d as an SVG document whose fonts are embedded, so text
 // keeps the metrics gonum/plot laid it out with in every viewer.
