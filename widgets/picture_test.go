@@ -29,7 +29,7 @@ func readFacts(t *testing.T, raw []byte) optionFacts {
 		Legend struct {
 			Data []string `json:"data"`
 		} `json:"legend"`
-		XAxis json.RawMessage `json:"xAxis"`
+		XAxis  json.RawMessage `json:"xAxis"`
 		Series []struct {
 			Type       string            `json:"type"`
 			RenderItem string            `json:"renderItem"`
