@@ -157,7 +157,7 @@ func Clean(l Leftovers) error {
 	}
 	for _, dir := range l.Stale {
 		if strings.HasPrefix(filepath.Base(dir), dirPrefix) {
-			cleanup(dir)
+			cleanup(dir, false)
 			continue
 		}
 		if err := os.RemoveAll(dir); err != nil && first == nil {

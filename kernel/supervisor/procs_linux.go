@@ -158,17 +158,6 @@ func becomeSubreaper() error {
 	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 }
 
-// reapZombies collects every child that has exited, without blocking.
-func reapZombies() {
-	for {
-		var ws unix.WaitStatus
-		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
-		if pid <= 0 || err != nil {
-			return
-		}
-	}
-}
-
 // waitGone blocks until the process p has ended. It waits on a pidfd
 // (Linux 5.3 and later) and falls back to polling.
 func waitGone(p procID) {
@@ -242,4 +231,23 @@ func slicesContains(s []int, v int) bool {
 		}
 	}
 	return false
+}
+
+// orphans lists this process's live children but those in keep: for the
+// supervisor, after GoNB has ended, every one is a process the kernel left
+// (the subreaper inherits them), whatever its environment says. Called by
+// the janitor, which has no children, it finds none.
+func orphans(keep []int) []int {
+	me := os.Getpid()
+	var out []int
+	for _, pid := range pids() {
+		if slicesContains(keep, pid) {
+			continue
+		}
+		st, err := readStat(pid)
+		if err == nil && st.PPID == me && st.State != 'Z' {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

@@ -30,7 +30,6 @@ func exeName(pid int) string                       { return "" }
 func cwd(pid int) string                           { return "" }
 func rssBytes(pid int) int64                       { return 0 }
 func becomeSubreaper() error                       { return nil }
-func reapZombies()                                 {}
 func kill(pid int)                                 { _ = syscall.Kill(pid, syscall.SIGKILL) }
 func parentOf(pid int) int                         { return 0 }
 func sendSignal(pid int, sig syscall.Signal) error { return syscall.Kill(pid, sig) }
@@ -45,3 +44,5 @@ func waitGone(p procID) {
 
 func procIDOf(pid int) procID { return procID{PID: pid} }
 func reapOrphans(keep ...int) {}
+
+func orphans(keep []int) []int { return nil }

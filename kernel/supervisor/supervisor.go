@@ -110,7 +110,7 @@ func Supervise(argv []string, opt *Options) int {
 	signal.Ignore(syscall.SIGINT)
 	if err := cmd.Start(); err != nil {
 		logf("starting the kernel: %v", err)
-		cleanup(dir)
+		cleanup(dir, true, own.Janitor.PID)
 		return 1
 	}
 	done := make(chan struct{})
@@ -118,7 +118,7 @@ func Supervise(argv []string, opt *Options) int {
 	go reapWhileRunning(done, cmd.Process.Pid, own.Janitor.PID)
 	err = cmd.Wait()
 	close(done)
-	cleanup(dir)
+	cleanup(dir, true, own.Janitor.PID)
 	return exitCode(cmd.ProcessState, err)
 }
 
@@ -216,7 +216,7 @@ func Janitor(dir string, sup procID) error {
 	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
 	_ = os.Chdir("/")
 	waitGone(sup)
-	cleanup(dir)
+	cleanup(dir, false)
 	return nil
 }
 
@@ -292,23 +292,35 @@ func markedProcesses(dir string) []int {
 }
 
 // cleanup kills every process of the kernel whose directory is dir and
-// removes the directory. A process may start another while it is being
-// killed, so it looks again until none is left (for at most ten seconds).
-func cleanup(dir string) (killed int) {
+// removes the directory: every process whose environment carries the
+// marker and, with subreaper (the caller is the kernel's supervisor, which
+// every orphan of the kernel was handed to), every child of the caller but
+// those in keep. A process may start another while it is being
+// killed, and a process in the middle of exec shows no environment for an
+// instant, so it looks again until two looks 20 ms apart find nothing (for
+// at most ten seconds).
+func cleanup(dir string, subreaper bool, keep ...int) (killed int) {
 	deadline := time.Now().Add(10 * time.Second)
-	for {
+	quiet := 0
+	for quiet < 2 && time.Now().Before(deadline) {
 		found := markedProcesses(dir)
-		if len(found) == 0 || time.Now().After(deadline) {
-			break
+		if subreaper {
+			found = append(found, orphans(keep)...)
 		}
+		if len(found) == 0 {
+			quiet++
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		quiet = 0
 		for _, pid := range found {
 			kill(pid)
 		}
 		killed += len(found)
 		time.Sleep(5 * time.Millisecond)
-		reapZombies()
+		reapOrphans(keep...)
 	}
-	reapZombies()
+	reapOrphans(keep...)
 	_ = os.RemoveAll(dir)
 	return killed
 }
@@ -323,7 +335,7 @@ func SweepStale() []string {
 		if err != nil || o.Supervisor.alive() || o.Janitor.alive() {
 			continue
 		}
-		cleanup(dir)
+		cleanup(dir, false)
 		removed = append(removed, dir)
 	}
 	return removed
