@@ -4,7 +4,7 @@
 #
 #   ./install.sh            install for this user
 #   ./install.sh --open     install, then open the tutorials in Jupyter
-#   ./install.sh --test     also install what the tests need (Chromium, Python oracles)
+#   ./install.sh --test     also install what the tests need (Chromium, Playwright, Python oracles)
 #   ./install.sh --system   install the kernelspec for every user of this Jupyter (JupyterHub)
 #
 # Other flags: --blas auto|openblas|gonum (BLAS used by notebooks; auto, the
@@ -65,48 +65,78 @@ apt_install() {
 }
 
 # --- Jupyter --------------------------------------------------------------------
+# In this order: $NEURONB_PYTHON; a Jupyter on PATH that has JupyterLab >= 4 (for
+# --system, any Jupyter on PATH: the hub's); this checkout's .venv with the
+# JupyterLab 4 and Notebook 7 that kernel/requirements pins; Debian's classic
+# Notebook 6 only when pip cannot install.
 has_jupyter() { "$1" -c 'import jupyter_core, jupyter_client, nbclient, nbconvert' >/dev/null 2>&1; }
-PY=""
-if [ -n "${NEURONB_PYTHON:-}" ] && has_jupyter "$NEURONB_PYTHON"; then
-  PY=$NEURONB_PYTHON
-elif can_apt; then
-  apt_install jupyter-notebook jupyter-nbconvert python3-nbclient
-  PY=/usr/bin/python3
-elif [ -x "$ROOT/.venv/bin/python" ] && has_jupyter "$ROOT/.venv/bin/python"; then
-  PY=$ROOT/.venv/bin/python
-elif command -v jupyter >/dev/null 2>&1; then
+has_lab4() { "$1" -c 'import sys, jupyterlab; sys.exit(int(jupyterlab.__version__.split(".")[0]) < 4)' >/dev/null 2>&1; }
+REQ=$ROOT/kernel/requirements
+VENV=$ROOT/.venv
+# venv_install FILE...: the pinned requirements into .venv (skipped when the
+# same files were installed before).
+venv_install() {
+  local stamp args=() f
+  stamp=$(cat "$REQ/constraints.txt" "${@/#/$REQ/}" | sha256sum | cut -c1-16)
+  if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.neuronb-requirements" 2>/dev/null)" = "$stamp" ]; then
+    return 0
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! python3 -m venv --help >/dev/null 2>&1 && can_apt; then apt_install python3-venv; fi
+    python3 -m venv "$VENV" || return 1
+  fi
+  for f in "$@"; do args+=(-r "$REQ/$f"); done
+  say "pip install into $VENV: ${*}"
+  "$VENV/bin/python" -m pip install -q "${args[@]}" -c "$REQ/constraints.txt" || return 1
+  echo "$stamp" > "$VENV/.neuronb-requirements"
+}
+path_jupyter() {
+  command -v jupyter >/dev/null 2>&1 || return 1
+  local jpy cand
   jpy=$(head -n1 "$(command -v jupyter)" | sed -n 's/^#! *//p' | awk '{print ($1 ~ /env$/) ? $2 : $1}')
   for cand in "$jpy" python3; do
-    if [ -n "$cand" ] && has_jupyter "$cand"; then PY=$(command -v "$cand"); break; fi
+    [ -n "$cand" ] && cand=$(command -v "$cand" 2>/dev/null) || continue
+    [ "$cand" = "$VENV/bin/python" ] && continue
+    if has_jupyter "$cand" && { [ "$SYSTEM" = 1 ] || has_lab4 "$cand"; }; then echo "$cand"; return 0; fi
   done
-fi
-if [ -z "$PY" ]; then
-  # pip install --user is refused by externally-managed Pythons (PEP 668): use a venv.
-  if command -v python3 >/dev/null 2>&1 && python3 -m venv --help >/dev/null 2>&1; then
-    say "creating $ROOT/.venv with JupyterLab (pip)"
-    [ -x "$ROOT/.venv/bin/python" ] || python3 -m venv "$ROOT/.venv"
-    "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip
-    "$ROOT/.venv/bin/python" -m pip install -q jupyterlab nbclient nbconvert \
-      || die "pip could not install JupyterLab; install Jupyter yourself (https://jupyter.org/install) and run ./install.sh again."
-    PY=$ROOT/.venv/bin/python
-  else
-    die "no Jupyter found and no Python able to create a virtual environment: install Jupyter (Debian/Ubuntu: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient; elsewhere: https://jupyter.org/install) and run ./install.sh again."
-  fi
+  return 1
+}
+REQS=(jupyter.txt)
+[ "$TEST" = 1 ] && REQS+=(test.txt)
+PY=""
+if [ -n "${NEURONB_PYTHON:-}" ]; then
+  has_jupyter "$NEURONB_PYTHON" || die "NEURONB_PYTHON=$NEURONB_PYTHON cannot import jupyter_core, jupyter_client, nbclient and nbconvert."
+  PY=$NEURONB_PYTHON
+elif PY=$(path_jupyter); then
+  :
+elif command -v python3 >/dev/null 2>&1 && venv_install "${REQS[@]}"; then
+  PY=$VENV/bin/python
+elif can_apt; then
+  echo "install.sh: pip could not install JupyterLab; falling back to Debian's classic Notebook 6." >&2
+  apt_install jupyter-notebook jupyter-nbconvert python3-nbclient
+  PY=/usr/bin/python3
+else
+  die "no Jupyter found and pip could not install one: install JupyterLab 4 (https://jupyter.org/install; pip install jupyterlab nbclient nbconvert) and run ./install.sh again, or set NEURONB_PYTHON to a Python that has it."
 fi
 export NEURONB_PYTHON=$PY
-echo "Jupyter: $PY"
+echo "Jupyter: $PY ($("$PY" -c 'import importlib.util as u; print("JupyterLab" if u.find_spec("jupyterlab") else "Notebook")'))"
 
 # --- Test extras ------------------------------------------------------------------
 if [ "$TEST" = 1 ]; then
   if can_apt; then
     NODE=()
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || NODE=(nodejs npm)
+    # Debian's classic Notebook 6 is one of the front ends the browser tests
+    # try; its numpy/scipy/sklearn/statsmodels/torch are the tests' oracles.
     apt_install chromium chromium-driver libjs-requirejs iproute2 util-linux \
-      python3-jupyter-kernel-test python3-numpy python3-scipy python3-sklearn \
+      jupyter-notebook python3-jupyter-kernel-test python3-numpy python3-scipy python3-sklearn \
       python3-statsmodels python3-torch python3-matplotlib libopenblas-dev "${NODE[@]}"
   else
-    echo "install.sh --test: not root with apt; the tests need Chromium, Debian's python3-jupyter-kernel-test," \
+    echo "install.sh --test: not root with apt; the tests need Chromium, Debian's jupyter-notebook," \
          "python3-numpy, -scipy, -sklearn, -statsmodels, -torch, libopenblas-dev and node/npm (tests skip what is missing outside CI)." >&2
+  fi
+  if [ "$PY" != "$VENV/bin/python" ]; then
+    echo "install.sh --test: Jupyter is $PY, not this checkout's .venv; install kernel/requirements/test.txt (Playwright, jupyter_kernel_test) into it yourself." >&2
   fi
   for t in kernel/testdata/install-test-extras.sh neuro/*/testdata/install-test-extras.sh; do
     [ -f "$t" ] && { say "test extras: $t"; bash "$t"; }

@@ -4,7 +4,7 @@
 //	go run ./kernel install [--user | --sys-prefix | --prefix DIR] [--blas auto|gonum|openblas] [--dwarf] [--debug] [--module-proxy DIR]
 //	go run ./kernel warm
 //	go run ./kernel doctor
-//	go run ./kernel run [--html DIR] [--executed DIR] [--timeout D] [--allow-stderr] [--offline] NOTEBOOK...
+//	go run ./kernel run [--html DIR] [--executed DIR] [--timeout D] [--allow-stderr] [--offline] [--no-trust] NOTEBOOK...
 //	go run ./kernel clean
 //
 // install writes the "Go (neuronb)" kernelspec (building the pinned GoNB,
@@ -256,6 +256,7 @@ func run(args []string) error {
 	allowStderr := fs.Bool("allow-stderr", false, "do not fail cells that write to stderr")
 	kernelName := fs.String("kernel", kernelspec.Name, "kernelspec to run on")
 	offline := fs.Bool("offline", false, "run with the network off (unshare -n: root or user namespaces), to show a notebook needs none")
+	noTrust := fs.Bool("no-trust", false, "do not sign the executed notebooks (--executed): they then open untrusted, charts as pictures")
 	// Flags may come after the notebooks (run a.ipynb b.ipynb --html out).
 	var nbs []string
 	for {
@@ -276,7 +277,7 @@ func run(args []string) error {
 		if filepath.Ext(nb) != ".ipynb" {
 			return fmt.Errorf("run: %s is not a notebook (.ipynb)", nb)
 		}
-		rep, err := nbrun.Run(nb, &nbrun.Options{Kernel: *kernelName, Budget: *timeout, HTMLDir: *htmlDir, ExecutedDir: *executed, AllowStderr: *allowStderr, Offline: *offline})
+		rep, err := nbrun.Run(nb, &nbrun.Options{Kernel: *kernelName, Budget: *timeout, HTMLDir: *htmlDir, ExecutedDir: *executed, AllowStderr: *allowStderr, Offline: *offline, NoTrust: *noTrust})
 		if err != nil {
 			failed++
 			fmt.Fprintf(os.Stderr, "FAIL %s\n", indent(err.Error()))

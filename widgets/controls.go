@@ -98,7 +98,7 @@ func (c *Control) Render() (*Bundle, error) {
 		id, c.address, id, c.width)
 	c.writeBar(&h, id)
 	if first.Interactive() {
-		pic, err := first.picture()
+		pic, err := first.Picture()
 		if err != nil {
 			return nil, fmt.Errorf("widgets: %s frame 0's picture: %w", c.kind, err)
 		}

@@ -2,7 +2,6 @@ package widgets
 
 import (
 	"crypto/rand"
-	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -13,12 +12,9 @@ import (
 	"github.com/neuronb/neuronb/widgets/internal/echartsjs"
 )
 
-//go:embed loader.js
-var loaderSource string
-
-// loaderJS is loader.js without its comment lines: the code that every
-// interactive output carries.
-var loaderJS = stripComments(loaderSource)
+// loaderJS is the loader (internal/echartsjs/loader.js) without its comment
+// lines: the code that every interactive output carries.
+var loaderJS = stripComments(echartsjs.Loader)
 
 func stripComments(src string) string {
 	var b strings.Builder

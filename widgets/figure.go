@@ -75,7 +75,7 @@ func (f *Figure) Render() (*Bundle, error) {
 	b := &Bundle{Text: f.text, Width: f.width, Height: f.height, Name: fileStem(f.title, f.kind)}
 	switch {
 	case f.option != nil || f.goe != nil:
-		pic, err := f.picture()
+		pic, err := f.Picture()
 		if err != nil {
 			return nil, err
 		}
@@ -116,9 +116,16 @@ func newOptionFigure(kind string, o *Options, option map[string]any, text string
 	return &Figure{kind: kind, title: o.Title, width: o.Width, height: o.Height, text: text, option: js, noPicture: o.NoPicture}, nil
 }
 
-// picture renders an interactive figure's static picture (nil when it was
-// turned off, or for a go-echarts chart whose option holds JavaScript).
-func (f *Figure) picture() ([]byte, error) {
+// Picture returns the PNG an interactive figure carries inside its HTML
+// for viewers that run no JavaScript (and as its image/png): gonum/plot's
+// drawing of the figure's ECharts option, at 1.5 times its CSS size, on a
+// palette of the chart's colours. It is nil for static figures, for
+// figures made with Options.NoPicture and for go-echarts charts whose
+// option holds JavaScript functions (their text description stands in).
+func (f *Figure) Picture() ([]byte, error) {
+	if f == nil || !f.Interactive() {
+		return nil, nil
+	}
 	if f.noPicture {
 		return nil, nil
 	}

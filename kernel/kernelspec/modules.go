@@ -18,6 +18,7 @@ import (
 // an entry, so a module added to go.mod is also tried offline; doctor and
 // the fresh-install test import all of them in a cell.
 var ModuleImports = map[string][]string{
+	"github.com/dop251/goja":              {"github.com/dop251/goja"},
 	"github.com/go-echarts/go-echarts/v2": {"github.com/go-echarts/go-echarts/v2/charts", "github.com/go-echarts/go-echarts/v2/opts"},
 	"github.com/gomlx/gomlx":              {"github.com/gomlx/gomlx/pkg/core/graph", "github.com/gomlx/gomlx/backends/simplego"},
 	"github.com/janpfeifer/gonb":          {"github.com/janpfeifer/gonb/gonbui"},

@@ -48,8 +48,11 @@ type Options struct {
 	// HTMLDir, when set, receives NAME.html, the executed notebook exported
 	// by nbconvert's HTML exporter.
 	HTMLDir string
-	// ExecutedDir, when set, receives NAME.ipynb with its outputs.
+	// ExecutedDir, when set, receives NAME.ipynb with its outputs, signed
+	// in the user's Jupyter signature database (as `jupyter trust` does) so
+	// that it opens trusted, its charts live; NoTrust leaves it unsigned.
 	ExecutedDir string
+	NoTrust     bool
 	// AllowStderr accepts cells that write to standard error. By default
 	// stderr output fails the run: lessons should not print warnings.
 	AllowStderr bool
@@ -190,6 +193,9 @@ func Run(path string, opt *Options) (*Report, error) {
 	}
 	if opt.AllowStderr {
 		args = append(args, "--allow-stderr")
+	}
+	if opt.NoTrust {
+		args = append(args, "--no-trust")
 	}
 
 	// nbclient enforces the budget by interrupting the kernel; the hard

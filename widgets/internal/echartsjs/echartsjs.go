@@ -31,6 +31,15 @@ var Source []byte
 //go:embed echarts.min.js.gz
 var Gzip []byte
 
+// Loader is the JavaScript every interactive output of package widgets
+// carries (its design is described there): it unpacks ECharts once per
+// page, finds the output's containers and turns the named renderers of an
+// option built in Go into functions (prepare). It is here, beside ECharts,
+// so that the widgets package and a server-side renderer read one copy.
+//
+//go:embed loader.js
+var Loader string
+
 var (
 	b64Once sync.Once
 	b64     string
