@@ -87,6 +87,29 @@ t := []float64{0, 1, 2, 3}
 widgets.Show(widgets.Lines(t, [][]float64{{0, 1, 0.5, 0.2}}, &widgets.Options{Title: "first {rep}"}))`
 )
 
+// linesCell is the picture budget's cell: a widgets Lines chart of three
+// 2000-point series; "{nopicture}" becomes true for the variant without the
+// static picture.
+const linesCell = `import (
+	"math"
+
+	"github.com/neuronb/neuronb/widgets"
+)
+
+%%
+x := make([]float64, 2000)
+ys := make([][]float64, 3)
+for k := range ys {
+	ys[k] = make([]float64, len(x))
+}
+for i := range x {
+	x[i] = float64(i) / 100
+	for k := range ys {
+		ys[k][i] = math.Sin(x[i]*float64(k+1)) + 0.2*math.Sin(37*x[i]*float64(k+2))
+	}
+}
+widgets.Show(widgets.Lines(x, ys, &widgets.Options{Title: "2000 points {rep}", NoPicture: {nopicture}}))`
+
 // blasCell links a package that does heavy matrix work (and so, under the
 // openblas kernelspec, cgo and libopenblas): linear CKA of two small
 // representations.
@@ -263,8 +286,9 @@ func BenchmarkCellLatency(b *testing.B) {
 	spec := map[string]any{
 		"kernels": kernels, "reps": 9, "first_reps": 3,
 		"setup": map[string][]string{"gonb-plain-bench": {"!*go get github.com/janpfeifer/gonb@v0.11.4"}},
-		"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell},
-		"only":  map[string][]string{"widgets": kernels[:2], "blas": kernels[:2]},
+		"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell,
+			"lines2000": strings.ReplaceAll(linesCell, "{nopicture}", "false"), "lines2000-nopicture": strings.ReplaceAll(linesCell, "{nopicture}", "true")},
+		"only": map[string][]string{"widgets": kernels[:2], "blas": kernels[:2], "lines2000": kernels[:1], "lines2000-nopicture": kernels[:1]},
 		"first": map[string]string{"neuronb-bench": firstCell, "neuronb-gonum-bench": firstCell, "gonb-plain-bench": trivialCell},
 	}
 	for i := 0; i < b.N; i++ {
@@ -299,6 +323,10 @@ func BenchmarkCellLatency(b *testing.B) {
 						b.ReportMetric(trivial, "neuronb/gonb-trivial-net-"+network)
 					}
 				}
+			}
+			if withPic, noPic := r.times("neuronb-bench", "lines2000"), r.times("neuronb-bench", "lines2000-nopicture"); len(withPic) > 0 {
+				b.Logf("  Lines, 3 x 2000 points: %.3fs with its picture, %.3fs without (p50)", median(withPic), median(noPic))
+				b.ReportMetric(median(withPic), "s/lines2000-p50-net-"+network)
 			}
 			b.ReportMetric(median(r.times("neuronb-bench", "chart")), "s/chart-p50-net-"+network)
 			b.ReportMetric(median(r.times("neuronb-bench", "trivial")), "s/trivial-p50-net-"+network)

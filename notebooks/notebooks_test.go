@@ -69,9 +69,12 @@ func TestFigureNotebooks(t *testing.T) {
 			t.Setenv("NEURONB_RESULTS_DIR", results)
 			t.Setenv("NEURONB_FIGURES_DIR", figures)
 			start := time.Now()
-			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline()})
+			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, p := range nbrun.CheckPicturesOrSkip(t, rep.Executed) {
+				t.Error(p)
 			}
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
 			if _, err := os.Stat(filepath.Join(results, name+".json")); err != nil {

@@ -54,9 +54,12 @@ func TestTutorialsRun(t *testing.T) {
 	for _, nb := range nbs {
 		t.Run(nb, func(t *testing.T) {
 			start := time.Now()
-			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline()})
+			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
+			}
+			for _, p := range nbrun.CheckPicturesOrSkip(t, rep.Executed) {
+				t.Error(p)
 			}
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
 		})

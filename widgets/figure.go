@@ -118,8 +118,8 @@ func newOptionFigure(kind string, o *Options, option map[string]any, text string
 
 // Picture returns the PNG an interactive figure carries inside its HTML
 // for viewers that run no JavaScript (and as its image/png): gonum/plot's
-// drawing of the figure's ECharts option, at 1.5 times its CSS size, on a
-// palette of the chart's colours. It is nil for static figures, for
+// drawing of the figure's ECharts option, at its CSS size, on a palette of
+// its 256 most frequent colours. It is nil for static figures, for
 // figures made with Options.NoPicture and for go-echarts charts whose
 // option holds JavaScript functions (their text description stands in).
 func (f *Figure) Picture() ([]byte, error) {

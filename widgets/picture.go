@@ -265,8 +265,6 @@ type picture struct {
 	// that were not.
 	series  int
 	skipped []string
-	// colours are the series' colours, for the PNG's palette.
-	colours []color.NRGBA
 }
 
 // optionPicture draws an ECharts option as a static figure with this
@@ -276,7 +274,6 @@ func optionPicture(raw []byte) (*picture, error) {
 	if err := json.Unmarshal(raw, &o); err != nil {
 		return nil, fmt.Errorf("widgets: reading the chart's option for its picture: %w", err)
 	}
-	var colours []color.NRGBA
 	var skipped []string
 	drawn := 0
 	p := newPlot(&Options{Title: o.Title.Text}, "", "")
@@ -315,13 +312,8 @@ func optionPicture(raw []byte) (*picture, error) {
 		}
 	}
 	barIndex := 0
-	seenColour := map[color.NRGBA]bool{}
 	for i, s := range o.Series {
 		col := o.seriesColour(i, s)
-		if !seenColour[col] {
-			seenColour[col] = true
-			colours = append(colours, col)
-		}
 		sty := pictureStyle{colour: col, line: draw.LineStyle{Color: col, Width: vg.Points(1.5)}, opacity: 1}
 		if s.LineStyle.Width > 0 {
 			sty.line.Width = pxToPt(1) * vg.Length(s.LineStyle.Width)
@@ -394,7 +386,7 @@ func optionPicture(raw []byte) (*picture, error) {
 		legendNames = order
 	}
 	show := o.Legend.Show == nil || *o.Legend.Show
-	pic := &picture{plot: p, series: drawn, skipped: skipped, colours: colours, draw: drawPlot(p)}
+	pic := &picture{plot: p, series: drawn, skipped: skipped, draw: drawPlot(p)}
 	legend := newSideLegend("")
 	for _, n := range legendNames {
 		if t, ok := thumbs[n]; ok && show {
@@ -409,9 +401,9 @@ func optionPicture(raw []byte) (*picture, error) {
 }
 
 // png renders the picture at w×h CSS pixels, at pictureDPI, on a palette of
-// the chart's colours.
+// its most frequent colours (quantize).
 func (pic *picture) png(w, h int) ([]byte, error) {
-	return renderPNGWith(pic.draw, w, h, pictureDPI, quantizer(chartPalette(pic.colours)))
+	return renderPNGWith(pic.draw, w, h, pictureDPI, quantize)
 }
 
 // thinTicks keeps a category axis readable: at most about 12 labels.

@@ -228,3 +228,32 @@ func TestPictureNamesWhatItCannotDraw(t *testing.T) {
 		t.Error("a broken option was accepted")
 	}
 }
+
+// TestPictureCostsAtMost150kBPerChart: the budget, measured on the
+// JSON an output is stored as (base64 of the PNG inside the HTML and as
+// image/png), for three 2000-point series, against the same chart with
+// NoPicture.
+func TestPictureCostsAtMost150kBPerChart(t *testing.T) {
+	x, ys := benchSeries(3, 2000)
+	stored := func(o *Options) int {
+		f, err := Lines(x, ys, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.Render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, err := json.Marshal(b.Data())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(js)
+	}
+	with, without := stored(&Options{Title: "budget"}), stored(&Options{Title: "budget", NoPicture: true})
+	growth := with - without
+	t.Logf("output %d kB with the picture, %d kB without: +%d kB", with/1024, without/1024, growth/1024)
+	if growth > 150*1024 {
+		t.Errorf("the picture adds %d kB to the stored output, budget 150 kB", growth/1024)
+	}
+}

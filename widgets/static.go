@@ -56,9 +56,12 @@ func renderPNGWith(d func(draw.Canvas), w, h, dpi int, quantize func(image.Image
 }
 
 // pictureDPI is the resolution of the picture inside an interactive chart:
-// 1.5x the CSS pixel density, sharp enough at the output's width on most
-// screens for a fraction of a 2x image's bytes (it rides in every output).
-const pictureDPI = 144
+// the CSS pixel density. The picture rides in every interactive output
+// twice (inside the HTML and as image/png), base64-encoded, and has to stay
+// within 150 kB of growth per chart: 1x keeps a dense chart under that
+// (2000-point lines: 32 kB; 15 noisy trajectories: 53 kB), where 1.5x
+// reaches 86 kB (229 kB of growth). It is a little soft on HiDPI screens.
+const pictureDPI = 96
 
 // renderSVG draws d as an SVG document whose fonts are embedded, so text
 // keeps the metrics gonum/plot laid it out with in every viewer.
