@@ -242,6 +242,9 @@ func TestFreshInstallRunsNotebooksOffline(t *testing.T) {
 	}
 	install := run("./install.sh (fresh HOME, GOPATH, GOCACHE, JUPYTER_DATA_DIR; network on)", nil, "./install.sh")
 	t.Logf("install.sh said:\n%s", tailString(install, 1500))
+	if !strings.Contains(install, "(JupyterLab)") {
+		t.Errorf("the fresh install did not give JupyterLab (install.sh's \"Jupyter:\" line is missing or names another front end)")
+	}
 
 	clone := kernelspec.Repo{Root: cloneDir}
 	blas := "gonum"

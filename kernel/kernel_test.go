@@ -429,7 +429,7 @@ var knownConformance = map[string]struct{ status, why string }{
 	"test_inspect":        {"passed", "gopls hover"},
 	"test_completion":     {"passed", "gopls completion inside a %% cell"},
 	"test_error":          {"failed", "a panic publishes its stderr trace and a rich HTML error before the error message (GoNB design)"},
-	"test_is_complete":    {"failed", "GoNB ignores is_complete_request and never replies (it is not a console kernel)"},
+	"test_is_complete":    {"failed", "GoNB does not judge completeness; the supervisor's relay answers \"unknown\" (a JupyterLab console then runs what was typed), the suite wants complete/incomplete"},
 	"test_execute_result": {"failed", "Go cells have no expression value: GoNB never sends execute_result"},
 	"test_history":        {"skipped", "depends on execute_result"},
 	"test_pager":          {"skipped", "no pager payloads in GoNB"},

@@ -288,7 +288,7 @@ func BenchmarkCellLatency(b *testing.B) {
 		"setup": map[string][]string{"gonb-plain-bench": {"!*go get github.com/janpfeifer/gonb@v0.11.4"}},
 		"cells": map[string]string{"trivial": trivialCell, "chart": chartCell, "widgets": widgetsCell, "blas": blasCell,
 			"lines2000": strings.ReplaceAll(linesCell, "{nopicture}", "false"), "lines2000-nopicture": strings.ReplaceAll(linesCell, "{nopicture}", "true")},
-		"only": map[string][]string{"widgets": kernels[:2], "blas": kernels[:2], "lines2000": kernels[:1], "lines2000-nopicture": kernels[:1]},
+		"only":  map[string][]string{"widgets": kernels[:2], "blas": kernels[:2], "lines2000": kernels[:1], "lines2000-nopicture": kernels[:1]},
 		"first": map[string]string{"neuronb-bench": firstCell, "neuronb-gonum-bench": firstCell, "gonb-plain-bench": trivialCell},
 	}
 	for i := 0; i < b.N; i++ {

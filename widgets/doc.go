@@ -128,13 +128,20 @@
 //     JupyterLab re-creating script tags or showing an output in two views
 //     neither skips nor doubles a chart (a container copied from a drawn one
 //     gets its own chart, not the original's).
-//   - Until the script runs, the container shows the text description, which
-//     is what viewers that run no JavaScript (an untrusted notebook, a
-//     code-hosting site's static view) display.
+//   - Until the script runs, the container shows the chart's picture: a PNG
+//     drawn by gonum/plot from the same ECharts option (Figure.Picture;
+//     data, axis ranges, series, legend), as an <img> with a data: URI,
+//     which JupyterLab's sanitizer keeps. That is what viewers that run no
+//     JavaScript display: an untrusted notebook in JupyterLab or Notebook 7,
+//     GitHub's and GitLab's views, VS Code in restricted mode, PDF export.
+//     The same PNG is the bundle's image/png. Options.NoPicture leaves it
+//     out (the text description is shown instead); package widgets/ssr
+//     renders the chart with ECharts' own server-side SVG for comparison.
 //
 // Requirements: DecompressionStream (Chrome/Edge 80, Firefox 113,
-// Safari 16.4 and later). Notebooks executed elsewhere (CI, `kernel run`)
-// must be trusted (`jupyter trust`) before JupyterLab runs their scripts.
+// Safari 16.4 and later). Notebooks executed elsewhere (CI, nbclient) must
+// be trusted (`jupyter trust`) before JupyterLab runs their scripts;
+// `kernel run` signs the notebooks it executes.
 //
 // go-echarts charts are shown through the same loader (FromECharts): their
 // script runs inside the IIFE with a fresh container id; charts needing

@@ -144,21 +144,27 @@ func tutorialProgram(nb *notebook) (string, []int) {
 		if c.CellType != "code" {
 			continue
 		}
-		src := c.source()
-		trimmed := strings.TrimSpace(src)
-		switch {
-		case strings.HasPrefix(trimmed, "%%"):
-			body := strings.SplitN(src, "\n", 2)
+		// As GoNB does: what precedes a "%%" line is declarations (imports
+		// first), what follows it is the body of main.
+		src, body, hasBody := c.source(), "", false
+		if strings.HasPrefix(src, "%%") {
+			src, body, hasBody = "", src, true
+		} else if k := strings.Index(src, "\n%%"); k >= 0 {
+			src, body, hasBody = src[:k], src[k+1:], true
+		}
+		if trimmed := strings.TrimSpace(src); strings.HasPrefix(trimmed, "import") {
+			imports.WriteString(src + "\n")
+		} else if trimmed != "" {
+			decls.WriteString(src + "\n\n")
+		}
+		if hasBody {
+			lines := strings.SplitN(body, "\n", 2)
 			fmt.Fprintf(&bodies, "func nbCell%d() {\n", i)
-			if len(body) == 2 {
-				bodies.WriteString(body[1])
+			if len(lines) == 2 {
+				bodies.WriteString(lines[1])
 			}
 			bodies.WriteString("\n}\n\n")
 			order = append(order, i)
-		case strings.HasPrefix(trimmed, "import"):
-			imports.WriteString(src + "\n")
-		default:
-			decls.WriteString(src + "\n\n")
 		}
 	}
 	var b strings.Builder

@@ -20,6 +20,7 @@ import (
 var ModuleImports = map[string][]string{
 	"github.com/dop251/goja":              {"github.com/dop251/goja"},
 	"github.com/go-echarts/go-echarts/v2": {"github.com/go-echarts/go-echarts/v2/charts", "github.com/go-echarts/go-echarts/v2/opts"},
+	"github.com/go-zeromq/zmq4":           {"github.com/go-zeromq/zmq4"},
 	"github.com/gomlx/gomlx":              {"github.com/gomlx/gomlx/pkg/core/graph", "github.com/gomlx/gomlx/backends/simplego"},
 	"github.com/janpfeifer/gonb":          {"github.com/janpfeifer/gonb/gonbui"},
 	"golang.org/x/image":                  {"golang.org/x/image/font"},

@@ -99,6 +99,23 @@ func Supervise(argv []string, opt *Options) int {
 		}
 	}
 
+	// Relay the Jupyter channels, fixing GoNB's message sessions (proxy.go).
+	if os.Getenv("NEURONB_NO_RELAY") != "1" {
+		if i, conn := connectionFileArg(argv); i >= 0 {
+			r, inner, err := startRelay(conn, dir)
+			if err != nil {
+				logf("running GoNB without the session relay: %v", err)
+			} else {
+				defer r.stop()
+				argv = append([]string{}, argv...)
+				if argv[i] == conn {
+					argv[i] = inner
+				} else {
+					argv[i] = "--kernel=" + inner
+				}
+			}
+		}
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(withoutKeys(os.Environ(), "TMPDIR", MarkerEnv), "TMPDIR="+dir, MarkerEnv+"="+dir)
