@@ -119,6 +119,15 @@ else
   die "no Jupyter found and pip could not install one: install JupyterLab 4 (https://jupyter.org/install; pip install jupyterlab nbclient nbconvert) and run ./install.sh again, or set NEURONB_PYTHON to a Python that has it."
 fi
 export NEURONB_PYTHON=$PY
+if [ "$PY" = "$VENV/bin/python" ]; then
+  # JupyterLab ignores a completion provider that takes more than 1 s, and
+  # GoNB's completion (gopls type-checking every declaration of the
+  # notebook) often does: Tab then shows nothing. This JupyterLab is ours,
+  # so its default waits longer (a user's own setting still wins).
+  mkdir -p "$VENV/share/jupyter/lab/settings"
+  printf '%s\n' '{"@jupyterlab/completer-extension:manager": {"providerTimeout": 15000}}' \
+    > "$VENV/share/jupyter/lab/settings/overrides.json"
+fi
 echo "Jupyter: $PY ($("$PY" -c 'import importlib.util as u; print("JupyterLab" if u.find_spec("jupyterlab") else "Notebook")'))"
 
 # --- Test extras ------------------------------------------------------------------
