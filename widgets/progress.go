@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // Progress is a progress bar for a long computation: iterations done, rate,
@@ -23,9 +25,8 @@ import (
 // redrawn in place on a terminal and printed every 10 s (and at Done)
 // otherwise, so logs stay short.
 //
-// Update has the signature of the progress hooks of the neuro packages
-// (Settings.Progress func(iter, maxIter int, objective float64)), so
-// p.Update can be passed directly. A Progress is safe for concurrent use.
+// Record is a run.Progress, so p.Record plugs into the Settings.Progress of
+// every neuro package. A Progress is safe for concurrent use.
 type Progress struct {
 	mu            sync.Mutex
 	title, metric string
@@ -96,6 +97,13 @@ func (p *Progress) Update(iter, total int, metric float64) {
 	if clock().Sub(p.last) >= p.interval {
 		p.drawLocked()
 	}
+}
+
+// Record shows a step of a run (run.Progress): its iteration, budget and
+// metric value. It never stops the run.
+func (p *Progress) Record(s run.Step) error {
+	p.Update(s.Iteration, s.MaxIterations, s.Value)
+	return nil
 }
 
 // Done draws the final state (kept by a saved notebook) and ends the bar.
