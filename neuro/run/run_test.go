@@ -68,7 +68,7 @@ func TestConvergedAndDefaults(t *testing.T) {
 func TestStepString(t *testing.T) {
 	cases := map[string]run.Step{
 		"iteration 3/100 · log-likelihood = -12.5": {Iteration: 3, MaxIterations: 100, Metric: "log-likelihood", Value: -12.5},
-		"iteration 3":                              {Iteration: 3, Metric: "loss", Value: math.NaN()},
+		"iteration 3": {Iteration: 3, Metric: "loss", Value: math.NaN()},
 	}
 	for want, s := range cases {
 		if got := s.String(); got != want {
