@@ -17,9 +17,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,8 +67,24 @@ func Require(t testing.TB, modules ...string) {
 // Available returns nil when Python and every named module import, and an
 // error naming what to install otherwise.
 func Available(modules ...string) error {
-	if _, err := os.Stat(Python); err != nil {
-		return fmt.Errorf("%s not found: install Debian's python3 (./install.sh --test)", Python)
+	return available(Python, modules, func(missing []string) string {
+		var pkgs []string
+		for _, m := range missing {
+			if p, ok := debianPackage[m]; ok {
+				pkgs = append(pkgs, p)
+			} else {
+				pkgs = append(pkgs, "python3-"+m)
+			}
+		}
+		return "apt-get install " + strings.Join(pkgs, " ") + " (or ./install.sh --test)"
+	})
+}
+
+// available checks that python imports modules; fix says how to install
+// the missing ones.
+func available(python string, modules []string, fix func(missing []string) string) error {
+	if _, err := os.Stat(python); err != nil {
+		return fmt.Errorf("%s not found: ./install.sh --test installs it", python)
 	}
 	if len(modules) == 0 {
 		return nil
@@ -74,24 +92,15 @@ func Available(modules ...string) error {
 	script := "import importlib, sys\nmissing = []\nfor m in sys.argv[1:]:\n    try:\n        importlib.import_module(m)\n    except Exception:\n        missing.append(m)\nprint(' '.join(missing))\n"
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, Python, append([]string{"-c", script}, modules...)...).Output()
+	out, err := exec.CommandContext(ctx, python, append([]string{"-c", script}, modules...)...).Output()
 	if err != nil {
-		return fmt.Errorf("running %s: %v", Python, err)
+		return fmt.Errorf("running %s: %v", python, err)
 	}
 	missing := strings.Fields(string(out))
 	if len(missing) == 0 {
 		return nil
 	}
-	var pkgs []string
-	for _, m := range missing {
-		if p, ok := debianPackage[m]; ok {
-			pkgs = append(pkgs, p)
-		} else {
-			pkgs = append(pkgs, "python3-"+m)
-		}
-	}
-	return fmt.Errorf("python modules %v missing: apt-get install %s (or ./install.sh --test)",
-		missing, strings.Join(pkgs, " "))
+	return fmt.Errorf("python modules %v missing from %s: %s", missing, python, fix(missing))
 }
 
 // Run executes script under Python with in encoded as JSON on its standard
@@ -106,22 +115,87 @@ func Run(t testing.TB, script string, in, out any) {
 }
 
 // Call is Run without a testing.TB, for benchmark scripts and tools.
-func Call(script string, in, out any) error {
+func Call(script string, in, out any) error { return call(Python, script, in, out) }
+
+func call(python, script string, in, out any) error {
 	input, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("pyoracle: encoding input: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, Python, "-c", script)
+	cmd := exec.CommandContext(ctx, python, "-c", script)
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pyoracle: %s failed: %v\n%s", Python, err, stderr.String())
+		return fmt.Errorf("pyoracle: %s failed: %v\n%s", python, err, stderr.String())
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
 		return fmt.Errorf("pyoracle: decoding output: %w\nstdout: %.2000s\nstderr: %.2000s", err, stdout.String(), stderr.String())
 	}
 	return nil
 }
+
+// PyPI is an oracle interpreter for the reference packages Debian does not
+// ship (pynwb, h5py, pynapple, dynamax): the Python of this checkout's
+// .venv, where `./install.sh --test` installs kernel/requirements/test.txt
+// at pinned versions.
+type PyPI struct {
+	// Python is the interpreter's path.
+	Python string
+}
+
+// Venv returns the interpreter of the .venv of the checkout around the
+// working directory (found by walking up to go.mod), or an error naming
+// what to run.
+func Venv() (*PyPI, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			p := filepath.Join(dir, ".venv", "bin", "python")
+			if _, err := os.Stat(p); err != nil {
+				return nil, fmt.Errorf("%s not found: run ./install.sh --test", p)
+			}
+			return &PyPI{Python: p}, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, errors.New("pyoracle: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// RequireVenv returns the .venv interpreter after checking that it imports
+// the named modules; when it cannot, it skips t, or fails it when InCI.
+func RequireVenv(t testing.TB, modules ...string) *PyPI {
+	t.Helper()
+	p, err := Venv()
+	if err == nil {
+		err = available(p.Python, modules, func(missing []string) string {
+			return "pip install them into .venv: ./install.sh --test (pinned in kernel/requirements/test.txt)"
+		})
+	}
+	if err != nil {
+		if InCI() {
+			t.Fatalf("oracle unavailable in CI: %v", err)
+		}
+		t.Skipf("oracle unavailable (set CI=true to make this a failure): %v", err)
+	}
+	return p
+}
+
+// Run is the package-level Run under the .venv interpreter.
+func (p *PyPI) Run(t testing.TB, script string, in, out any) {
+	t.Helper()
+	if err := call(p.Python, script, in, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Call is the package-level Call under the .venv interpreter.
+func (p *PyPI) Call(script string, in, out any) error { return call(p.Python, script, in, out) }

@@ -35,3 +35,16 @@ func TestAvailableNamesMissingModule(t *testing.T) {
 		t.Errorf("error %q does not name %q", err, want)
 	}
 }
+
+// TestVenvRunsThePinnedPyPIOracles checks that the .venv interpreter runs a
+// script and reports the versions kernel/requirements/test.txt pins.
+func TestVenvRunsThePinnedPyPIOracles(t *testing.T) {
+	p := RequireVenv(t, "h5py", "pynwb", "pynapple")
+	var got map[string]string
+	p.Run(t, "import json, sys, h5py, pynwb, pynapple\nprint(json.dumps({'h5py': h5py.__version__, 'pynwb': pynwb.__version__, 'pynapple': pynapple.__version__}))", nil, &got)
+	for _, m := range []string{"h5py", "pynwb", "pynapple"} {
+		if got[m] == "" {
+			t.Errorf("%s reports no version: %v", m, got)
+		}
+	}
+}
