@@ -111,7 +111,20 @@ func runFrontend(t *testing.T, frontend string) {
 		t.Log("no network namespace here: the front end runs with the network on")
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // a user who never ran Jupyter: no settings, no trust database
+	// A user who never ran Jupyter (no settings, no trust database) but ran
+	// ./install.sh: Go's module and build caches are the ones it filled,
+	// which a new HOME would otherwise hide (GOPATH and GOCACHE default to
+	// folders under HOME). The fresh-machine case is TestFreshInstallRunsNotebooksOffline in
+	// kernel/.
+	goenv, err := exec.Command("go", "env", "GOPATH", "GOCACHE", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	gv := strings.Split(strings.TrimSpace(string(goenv)), "\n")
+	if len(gv) != 3 {
+		t.Fatalf("go env printed %q", goenv)
+	}
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "GOPATH="+gv[0], "GOCACHE="+gv[1], "GOMODCACHE="+gv[2])
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second
