@@ -145,6 +145,8 @@ type Options struct {
 	// picture's size (tens of kB). By default every interactive chart
 	// carries one, drawn by gonum/plot from the same ECharts option.
 	NoPicture bool
+	// LogX and LogY draw that axis of ErrorBars on a log scale.
+	LogX, LogY bool
 }
 
 // maxSide bounds Width and Height so a typo cannot ask for a gigapixel
