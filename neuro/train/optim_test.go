@@ -11,7 +11,6 @@ import (
 	"github.com/neuronb/neuronb/neuro/train"
 )
 
-
 const torchAdam = `
 import json, sys, torch
 torch.set_default_dtype(torch.float64)
