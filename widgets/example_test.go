@@ -233,8 +233,8 @@ func ExampleControl_Listen() {
 }
 
 func ExampleHeadless() {
-	os.Setenv("NEURONB_HEADLESS", "1")
-	defer os.Unsetenv("NEURONB_HEADLESS")
+	os.Setenv(widgets.HeadlessEnv, "1")
+	defer os.Unsetenv(widgets.HeadlessEnv)
 	fmt.Println(widgets.Headless())
 	// Output: true
 }
