@@ -279,13 +279,9 @@ func (ds *Dataset) fillBox(start, count []uint64, put sink, found []bool, lo, nb
 // chunkCache keeps the most recently decoded chunks of a dataset, so that
 // consecutive small range reads do not decompress a chunk again.
 type chunkCache struct {
-	entries []cachedChunk
-	bytes   int
-}
-
-type cachedChunk struct {
-	addr uint64
-	data []byte
+	data  map[uint64][]byte
+	order []uint64 // addresses, oldest first
+	bytes int
 }
 
 const maxCachedChunkBytes = 32 << 20
@@ -294,12 +290,7 @@ func (ds *Dataset) cached(addr uint64) []byte {
 	st := ds.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for _, e := range st.cache.entries {
-		if e.addr == addr {
-			return e.data
-		}
-	}
-	return nil
+	return st.cache.data[addr]
 }
 
 func (ds *Dataset) remember(addr uint64, data []byte) {
@@ -310,11 +301,19 @@ func (ds *Dataset) remember(addr uint64, data []byte) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	c := &st.cache
-	for c.bytes+len(data) > maxCachedChunkBytes && len(c.entries) > 0 {
-		c.bytes -= len(c.entries[0].data)
-		c.entries = c.entries[1:]
+	if c.data == nil {
+		c.data = map[uint64][]byte{}
 	}
-	c.entries = append(c.entries, cachedChunk{addr, data})
+	if _, ok := c.data[addr]; ok {
+		return
+	}
+	for (c.bytes+len(data) > maxCachedChunkBytes || len(c.order) >= 1024) && len(c.order) > 0 {
+		c.bytes -= len(c.data[c.order[0]])
+		delete(c.data, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.data[addr] = data
+	c.order = append(c.order, addr)
 	c.bytes += len(data)
 }
 
@@ -330,6 +329,9 @@ func (ds *Dataset) chunkData(r chunkRecord) ([]byte, error) {
 	size := r.size
 	if len(ds.filters) == 0 {
 		size = g.nominal
+	}
+	if g.nominal > uint64(ds.f.MaxReadBytes) {
+		return nil, fmt.Errorf("%w: chunk of %d bytes", ErrLimit, g.nominal)
 	}
 	if size > uint64(ds.f.MaxReadBytes) {
 		return nil, fmt.Errorf("%w: chunk of %d bytes", ErrLimit, size)
@@ -385,12 +387,26 @@ func (ds *Dataset) unfilter(b []byte, mask uint32, nominal uint64) ([]byte, erro
 	return b, nil
 }
 
+// zlibReaders recycles decompressors: their state is tens of kilobytes,
+// and a dataset of small chunks decompresses thousands of streams.
+var zlibReaders sync.Pool
+
 // inflate decompresses a zlib stream that should yield want bytes.
 func inflate(b []byte, want uint64) ([]byte, error) {
-	zr, err := zlib.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	var zr io.ReadCloser
+	if r, ok := zlibReaders.Get().(io.ReadCloser); ok {
+		if err := r.(zlib.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		zr = r
+	} else {
+		r, err := zlib.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		}
+		zr = r
 	}
+	defer zlibReaders.Put(zr)
 	out := make([]byte, want+1)
 	n, err := io.ReadFull(zr, out)
 	switch {

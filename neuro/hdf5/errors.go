@@ -67,17 +67,13 @@ func unsupported(format string, args ...any) error {
 }
 
 // wrap attaches an object path and operation to err. An err that already is
-// an *Error keeps its (more specific) path and gains the operation as
-// context only when it had none.
+// an *Error naming a path keeps it (it is the more specific one).
 func wrap(path, op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var e *Error
-	if errors.As(err, &e) {
-		if e.Path == "" {
-			e.Path = path
-		}
+	if errors.As(err, &e) && e.Path != "" {
 		return err
 	}
 	return &Error{Path: path, Op: op, Err: err}

@@ -12,7 +12,14 @@ const maxLinks = 1 << 24
 // Links returns g's links ordered by name (byte order), or by creation
 // order when the group tracks it: the order h5py iterates a group in.
 func (g *Group) Links() ([]Link, error) {
-	links, tracked, err := g.f.links(g.oh)
+	oh := g.oh
+	oh.mu.Lock()
+	if !oh.linksDone {
+		oh.links, oh.linkOrder, oh.linksErr = g.f.links(oh)
+		oh.linksDone = true
+	}
+	links, tracked, err := append([]Link(nil), oh.links...), oh.linkOrder, oh.linksErr
+	oh.mu.Unlock()
 	if err != nil {
 		return nil, wrap(g.path, "links", err)
 	}

@@ -57,7 +57,14 @@ func (o *object) Path() string    { return o.path }
 func (o *object) Address() uint64 { return o.addr }
 
 func (o *object) Attrs() ([]*Attribute, error) {
-	a, err := o.f.attributes(o.oh, o.path)
+	oh := o.oh
+	oh.mu.Lock()
+	if !oh.attrsDone {
+		oh.attrs, oh.attrsErr = o.f.attributes(oh, o.path)
+		oh.attrsDone = true
+	}
+	a, err := append([]*Attribute(nil), oh.attrs...), oh.attrsErr
+	oh.mu.Unlock()
 	if err != nil {
 		return nil, wrap(o.path, "attributes", err)
 	}

@@ -3,6 +3,7 @@ package hdf5
 import (
 	"bytes"
 	"fmt"
+	"sync"
 )
 
 // Object header message types (format specification IV.A.2).
@@ -51,6 +52,16 @@ type objectHeader struct {
 	msgs    []message
 	// attrOrderTracked is bit 2 of a version 2 header's flags.
 	attrOrderTracked bool
+
+	// Parsed once: the links of a group, the attributes of any object.
+	mu        sync.Mutex
+	links     []Link
+	linksErr  error
+	linksDone bool
+	linkOrder bool
+	attrs     []*Attribute
+	attrsErr  error
+	attrsDone bool
 }
 
 // find returns the first message of type typ.

@@ -53,8 +53,9 @@ type expectedAttr struct {
 }
 
 type expectedGroup struct {
-	Members []string                 `json:"members"`
-	Attrs   map[string]*expectedAttr `json:"attrs"`
+	Members   []string                 `json:"members"`
+	Attrs     map[string]*expectedAttr `json:"attrs"`
+	AttrOrder []string                 `json:"attr_order"`
 }
 
 // runScript runs a Python script from testdata under the .venv oracle with
@@ -271,6 +272,17 @@ func TestLayoutsMatchH5py(t *testing.T) {
 					t.Errorf("%s: members\n got %v\nwant %v", p, members, g.Members)
 				}
 				checkAttrs(t, f, grp, g.Attrs)
+				attrs, err := grp.Attrs()
+				if err != nil {
+					continue
+				}
+				var order []string
+				for _, a := range attrs {
+					order = append(order, a.Name)
+				}
+				if !reflect.DeepEqual(order, g.AttrOrder) && !(len(order) == 0 && len(g.AttrOrder) == 0) {
+					t.Errorf("%s: attribute order %v, want %v", p, order, g.AttrOrder)
+				}
 			}
 		})
 	}

@@ -229,6 +229,10 @@ with h5py.File(path, "w", libver=libver) as f:
     ordered = f.create_group("groups/ordered", track_order=True)
     for n in ["zeta", "alpha", "mu"]:
         ordered.create_group(n)
+        ordered.attrs["attr_" + n] = n
+    huge = f.create_group("groups/huge")  # a v2 B-tree name index of depth 2 when dense
+    for i in range(3000):
+        huge["l%05d" % ((i * 7) % 3000)] = f["int/lei4"]
     links = f.create_group("groups/links")
     links["soft"] = h5py.SoftLink("/float/lef8")
     links["soft_rel"] = h5py.SoftLink("../few/b")
@@ -344,10 +348,10 @@ with h5py.File(path, "r") as f:
     def visit(name, obj):
         p = "/" + name
         if isinstance(obj, h5py.Group):
-            expect["groups"][p] = {"members": list(obj), "attrs": attrs(obj)}
+            expect["groups"][p] = {"members": list(obj), "attrs": attrs(obj), "attr_order": list(obj.attrs)}
         elif p in expect["datasets"] and "error" not in expect["datasets"][p]:
             expect["datasets"][p]["attrs"] = attrs(obj)
-    expect["groups"]["/"] = {"members": list(f), "attrs": attrs(f)}
+    expect["groups"]["/"] = {"members": list(f), "attrs": attrs(f), "attr_order": list(f.attrs)}
     f.visititems(visit)
     for p in ["/groups/links/soft", "/groups/links/hard"]:
         expect["datasets"][p]["attrs"] = attrs(f[p])
