@@ -120,6 +120,9 @@ func (ds *Dataset) readChunked(start, count []uint64, put sink, parallel bool) e
 		return nil
 	}
 	chunk := ds.layout.chunk
+	if g := ds.geometry(); g.nominal > uint64(ds.f.MaxReadBytes) {
+		return fmt.Errorf("%w: chunks of %d bytes exceed MaxReadBytes (%d)", ErrLimit, g.nominal, ds.f.MaxReadBytes)
+	}
 	lo := make([]uint64, rank)
 	hi := make([]uint64, rank)
 	nbox := make([]uint64, rank)

@@ -268,6 +268,9 @@ func (f *File) superblockV2(b []byte) error {
 	if d.err != nil {
 		return d.err
 	}
+	if d.off+4 > len(b) {
+		return formatError("superblock truncated")
+	}
 	if err := verifyChecksum(b[:d.off+4], "superblock"); err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func (f *File) parseHeader(addr uint64) (*objectHeader, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := verifyChecksum(block, "object header"); err != nil {
+		if err := verifyChecksum(block, "first chunk"); err != nil {
 			return nil, err
 		}
 		total = uint64(len(block))
@@ -175,7 +175,7 @@ func (f *File) parseHeader(addr uint64) (*objectHeader, error) {
 			if !bytes.HasPrefix(block, []byte("OCHK")) {
 				return nil, formatError("continuation block at %d lacks the OCHK signature", c.addr)
 			}
-			if err := verifyChecksum(block, "object header continuation block"); err != nil {
+			if err := verifyChecksum(block, "continuation block"); err != nil {
 				return nil, err
 			}
 			conts, err := oh.parseMessagesV2(f, block[4:len(block)-4], flags)
