@@ -286,14 +286,20 @@ func (f *File) superblockV2(b []byte) error {
 	return nil
 }
 
+// checkEOF checks the superblock's end-of-file address against the file
+// size. The library stores it counted from the start of the file, user
+// block included (H5F__super_read compares it with base + size).
 func (f *File) checkEOF(eof uint64) error {
 	if eof == undefined {
 		return formatError("undefined end-of-file address")
 	}
-	if eof > f.eof {
-		return formatError("file is truncated: it is %d bytes, the superblock says %d", f.eof, eof)
+	if eof > uint64(f.size) {
+		return formatError("file is truncated: it is %d bytes, the superblock says %d", f.size, eof)
 	}
-	f.eof = eof
+	if eof < f.base {
+		return formatError("end-of-file address %d before the superblock at %d", eof, f.base)
+	}
+	f.eof = eof - f.base
 	return nil
 }
 
