@@ -168,7 +168,14 @@ func (ds *Dataset) readChunked(start, count []uint64, put sink, parallel bool) e
 			return err
 		}
 	}
+	direct := len(ds.filters) == 0 && ds.geometry().nominal > directChunkBytes
 	one := func(r chunkRecord) error {
+		if direct {
+			if err := ds.copyChunkDirect(r, start, count, put); err != nil {
+				return fmt.Errorf("chunk %v at address %d: %w", r.scaled, r.addr, err)
+			}
+			return nil
+		}
 		data, err := ds.chunkData(r)
 		if err != nil {
 			return fmt.Errorf("chunk %v at address %d: %w", r.scaled, r.addr, err)
@@ -245,6 +252,42 @@ func (ds *Dataset) copyChunk(sc []uint64, data []byte, start, count []uint64, pu
 	inChunk, inOut, box := ds.chunkBox(sc, start, count)
 	return boxRuns(box, ds.layout.chunk, inChunk, count, inOut, func(src, dst, n uint64) error {
 		return put(dst, data[src*es:(src+n)*es])
+	})
+}
+
+// directChunkBytes is the size above which unfiltered chunks are not read
+// whole: the parts a read needs are read from the file in blocks, as from
+// contiguous storage, without a chunk-sized buffer.
+const directChunkBytes = 1 << 20
+
+// copyChunkDirect delivers the requested part of an unfiltered chunk
+// straight from the file.
+func (ds *Dataset) copyChunkDirect(r chunkRecord, start, count []uint64, put sink) error {
+	es := uint64(ds.arr.dtype.Size)
+	g := ds.geometry()
+	if err := ds.f.checkRange(r.addr, g.nominal); err != nil {
+		return err
+	}
+	inChunk, inOut, box := ds.chunkBox(r.scaled, start, count)
+	var buf []byte
+	return boxRuns(box, ds.layout.chunk, inChunk, count, inOut, func(src, dst, n uint64) error {
+		for n > 0 {
+			k := min(n, max(1, contiguousBlock/es))
+			if uint64(cap(buf)) < k*es {
+				buf = make([]byte, k*es)
+			}
+			b := buf[:k*es]
+			if err := ds.f.readInto(r.addr+src*es, b); err != nil {
+				return err
+			}
+			if err := put(dst, b); err != nil {
+				return err
+			}
+			src += k
+			dst += k
+			n -= k
+		}
+		return nil
 	})
 }
 

@@ -27,7 +27,8 @@ func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
 // of a dataset reads only that part: a 100-row read of a contiguous
 // million-element dataset reads its 800 bytes, and a read inside one
 // deflated chunk (or across two) reads those chunks and index nodes, not
-// the 8 MB dataset. Oracle for the values: the writer's formula i/7.
+// the 8 MB dataset, and a read inside an unfiltered 4 MB chunk reads its
+// 800 bytes. Oracle for the values: the writer's formula i/7.
 func TestRangeReadsTouchOnlyTheirChunks(t *testing.T) {
 	p := pyoracle.RequireVenv(t, "h5py", "numpy")
 	path := filepath.Join(t.TempDir(), "big.h5")
@@ -38,6 +39,7 @@ x = np.arange(1000000) / 7
 with h5py.File(path, "w") as f:
     f.create_dataset("contig", data=x)
     f.create_dataset("gz", data=x, chunks=(10000,), compression="gzip", compression_opts=4)
+    f.create_dataset("bigchunk", data=x, chunks=(500000,))
 print("null")`, path, &out)
 	fh, err := os.Open(path)
 	if err != nil {
@@ -78,6 +80,23 @@ print("null")`, path, &out)
 	}
 	if hexFloats(t, got) != hexFloats(t, want(500000, 100)) {
 		t.Errorf("contiguous rows differ from i/7")
+	}
+
+	// Unfiltered 4 MB chunks are read in part, like contiguous storage.
+	big, err := f.Dataset("/bigchunk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = cr.n.Load()
+	got, err = big.ReadFloat64sRange(700000, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read := cr.n.Load() - before; read > 800+16<<10 {
+		t.Errorf("unfiltered 4 MB chunks: 100 rows read %d bytes, want 800 and the index", read)
+	}
+	if hexFloats(t, got) != hexFloats(t, want(700000, 100)) {
+		t.Errorf("big-chunk rows differ from i/7")
 	}
 
 	gz, err := f.Dataset("/gz")
