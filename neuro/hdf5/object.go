@@ -90,7 +90,7 @@ type Group struct{ object }
 // Kind returns KindGroup.
 func (g *Group) Kind() Kind { return KindGroup }
 
-// Datatype is a committed (named) datatype object.
+// NamedDatatype is a committed (named) datatype object.
 type NamedDatatype struct {
 	object
 	Type *Datatype

@@ -365,3 +365,33 @@ func TestErrorsNameTheObject(t *testing.T) {
 		t.Errorf("error %q, want it to start with the path and the structure", err)
 	}
 }
+
+// TestExternalAndVirtualStorageAreReported checks that datasets whose data
+// live in external raw files or are virtual (mapped from other datasets)
+// open, describe their layout, and fail to read with ErrUnsupported naming
+// the dataset.
+func TestExternalAndVirtualStorageAreReported(t *testing.T) {
+	data := writeH5(t, `
+import os
+raw = os.path.join(os.path.dirname(path), "raw.bin")
+np.arange(10, dtype="<i4").tofile(raw)
+with h5py.File(path, "w") as f:
+    f.create_dataset("ext", (10,), "<i4", external=[(raw, 0, 40)])
+    f["src"] = np.arange(4, dtype="<i4")
+    layout = h5py.VirtualLayout(shape=(4,), dtype="<i4")
+    layout[:] = h5py.VirtualSource(".", "src", shape=(4,))
+    f.create_virtual_dataset("vds", layout, fillvalue=-1)
+`)
+	f := openBytes(t, data)
+	for _, c := range []struct{ path, class string }{{"/ext", "contiguous"}, {"/vds", "virtual"}} {
+		ds, err := f.Dataset(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := ds.Layout(); l.Class != c.class || (c.path == "/ext") != l.External {
+			t.Errorf("%s: layout %+v", c.path, l)
+		}
+		_, err = ds.ReadInt64s()
+		expectError(t, err, ErrUnsupported, c.path)
+	}
+}

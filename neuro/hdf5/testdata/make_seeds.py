@@ -49,6 +49,8 @@ def dense(f):
     for i in range(10):
         d.attrs["a%d" % i] = i
         d.create_group("m%d" % i)
+    for i in range(60):  # enough links for a fractal heap with an indirect block
+        d["link%02d" % i] = d["m0"]
 
 
 for libver in ["earliest", "v108", "latest"]:
