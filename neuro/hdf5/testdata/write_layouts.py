@@ -120,7 +120,8 @@ with h5py.File(path, "w", libver=libver) as f:
     chunked("chunk/ext_dim1", rng.normal(size=(5, 40)), (2, 7), maxshape=(5, None))  # swizzled index
     chunked("chunk/ext_gzip", rng.normal(size=(30, 4)), (7, 4), maxshape=(None, 4), compression="gzip", shuffle=True)
     chunked("chunk/bt2", rng.normal(size=(13, 17)), (4, 5), maxshape=(None, None))
-    chunked("chunk/bt2_deep", np.arange(100 * 100, dtype="<i4").reshape(100, 100), (1, 1), maxshape=(None, None))
+    # 5625 records: more than a depth-1 tree of 2048-byte nodes holds (5269).
+    chunked("chunk/bt2_deep", np.arange(75 * 75, dtype="<i4").reshape(75, 75), (1, 1), maxshape=(None, None))
     chunked("chunk/bt2_gzip", rng.normal(size=(13, 17)), (4, 5), maxshape=(None, None), compression="gzip")
     chunked("chunk/fa_paged", np.arange(2500, dtype="<i4"), (1,))          # > 1024 chunks: paged fixed array
     chunked("chunk/fa_paged_gzip", np.arange(2500, dtype="<i4"), (1,), compression="gzip")
@@ -221,8 +222,8 @@ with h5py.File(path, "w", libver=libver) as f:
     # Groups: many members (symbol-table B-tree of several levels, or dense
     # links in a fractal heap), creation order, soft/external/hard links.
     big = f.create_group("groups/many")
-    for i in range(600):
-        big.create_group("m%04d" % ((i * 7919) % 600))
+    for i in range(300):  # two B-tree levels of symbol table nodes (256 links per leaf level)
+        big.create_group("m%04d" % ((i * 7919) % 300))
     small = f.create_group("groups/few")
     small["b"] = np.arange(3)
     small.create_group("a")
@@ -230,9 +231,9 @@ with h5py.File(path, "w", libver=libver) as f:
     for n in ["zeta", "alpha", "mu"]:
         ordered.create_group(n)
         ordered.attrs["attr_" + n] = n
-    huge = f.create_group("groups/huge")  # a v2 B-tree name index of depth 2 when dense
-    for i in range(3000):
-        huge["l%05d" % ((i * 7) % 3000)] = f["int/lei4"]
+    huge = f.create_group("groups/huge")  # a v2 B-tree name index of depth 2 (over 1149 links) when dense
+    for i in range(1300):
+        huge["l%05d" % ((i * 7) % 1300)] = f["int/lei4"]
     links = f.create_group("groups/links")
     links["soft"] = h5py.SoftLink("/float/lef8")
     links["soft_rel"] = h5py.SoftLink("../few/b")
