@@ -95,8 +95,9 @@ func (a *Attribute) Value() (any, error) {
 	return v, nil
 }
 
-// String returns the value of a scalar (or one-element) string attribute.
-func (a *Attribute) String() (string, error) {
+// ReadString returns the value of a scalar (or one-element) string
+// attribute.
+func (a *Attribute) ReadString() (string, error) {
 	s, err := a.ReadStrings()
 	if err != nil {
 		return "", err
@@ -107,8 +108,9 @@ func (a *Attribute) String() (string, error) {
 	return s[0], nil
 }
 
-// Float64 returns the value of a scalar (or one-element) numeric attribute.
-func (a *Attribute) Float64() (float64, error) {
+// ReadFloat64 returns the value of a scalar (or one-element) numeric
+// attribute.
+func (a *Attribute) ReadFloat64() (float64, error) {
 	v, err := a.ReadFloat64s()
 	if err != nil {
 		return 0, err

@@ -35,9 +35,8 @@ func (t *Datatype) standardInt() bool {
 	return (t.Size == 1 || t.Size == 2 || t.Size == 4 || t.Size == 8) && t.bitOffset == 0 && t.precision == 8*t.Size
 }
 
-// intBits extracts the significant bits of an integer element as a
-// two's-complement int64 (signed) or a uint64 reinterpreted as int64
-// (unsigned); ok is false for unsigned values above math.MaxInt64.
+// intBits extracts the significant bits of an integer element: v is the
+// value as an int64 (sign-extended when signed), u the same bits unsigned.
 func (t *Datatype) intBits(b []byte) (v int64, u uint64) {
 	raw := t.rawUint(b[:t.Size])
 	raw >>= uint(t.bitOffset)

@@ -93,8 +93,8 @@ func ExampleFile_Walk() {
 	// /g/soft soft link to /g/contig
 }
 
-// Attributes are read like small datasets; String and Float64 are
-// shortcuts for scalars.
+// Attributes are read like small datasets; ReadString and ReadFloat64
+// are shortcuts for scalars.
 func ExampleAttribute() {
 	f, err := hdf5.Open("testdata/seeds/basic_latest.h5")
 	if err != nil {
@@ -109,7 +109,7 @@ func ExampleAttribute() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := title.String()
+	s, err := title.ReadString()
 	if err != nil {
 		log.Fatal(err)
 	}

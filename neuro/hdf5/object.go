@@ -3,7 +3,6 @@ package hdf5
 import (
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 )
 
@@ -448,6 +447,3 @@ func (f *File) Dereference(r Reference) (Object, error) {
 	}
 	return found, nil
 }
-
-// cleanPath normalises p to an absolute path without "." or empty parts.
-func cleanPath(p string) string { return path.Clean("/" + p) }

@@ -169,7 +169,7 @@ print("null")`, path, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, err := a.String(); err != nil || s != "after a user block" {
+	if s, err := a.ReadString(); err != nil || s != "after a user block" {
 		t.Errorf("note = %q (%v)", s, err)
 	}
 }

@@ -76,7 +76,7 @@ func attrString(o hdf5.Object, name string) (s string, ok bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	s, err = a.String()
+	s, err = a.ReadString()
 	if err != nil {
 		return "", false, err
 	}
@@ -92,7 +92,7 @@ func attrFloat(o hdf5.Object, name string, def float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return a.Float64()
+	return a.ReadFloat64()
 }
 
 // attrStrings returns a string array attribute (colnames), nil when absent.

@@ -146,7 +146,7 @@ func describe(o hdf5.Object) string {
 	switch o := o.(type) {
 	case *hdf5.Group:
 		if a, err := o.Attr("neurodata_type"); err == nil {
-			if s, err := a.String(); err == nil {
+			if s, err := a.ReadString(); err == nil {
 				return "group, " + s
 			}
 		}
