@@ -219,6 +219,9 @@ func FuzzRead(f *testing.F) {
 	f.Add(npyFile("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n", []byte{0x3f, 0x80, 0, 0}))
 	f.Add(npyFile("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }\n", []byte{1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0}))
 	f.Add([]byte(magic + "\x02\x00\xff\xff\xff\xff"))
+	f.Add(npyFile("{'descr': '>U2', 'fortran_order': True, 'shape': (2, 1), }\n", []byte{0, 0, 0, 0x61, 0, 0, 0, 0, 0, 0, 0x3, 0xb8, 0, 0x11, 0, 0}))
+	f.Add(npyFile("{'descr': '|S3', 'fortran_order': False, 'shape': (2,), }\n", []byte("ab\x00cde")))
+	f.Add(npyFile("{'descr': '<U0', 'fortran_order': False, 'shape': (3,), }\n", nil))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := Read(bytes.NewReader(data))
 		if err != nil {
@@ -227,6 +230,15 @@ func FuzzRead(f *testing.F) {
 		n := 1
 		for _, s := range a.Shape {
 			n *= s
+		}
+		if a.Strings != nil {
+			if n != len(a.Strings) || a.Data != nil || (len(a.Strings) > len(data) && len(a.Strings) > 1<<20) {
+				t.Fatalf("shape %v with %d strings from %d bytes", a.Shape, len(a.Strings), len(data))
+			}
+			if _, err := a.Matrix(); err == nil {
+				t.Fatal("a string array became a matrix")
+			}
+			return
 		}
 		if n != len(a.Data) || len(a.Data) > len(data) {
 			t.Fatalf("shape %v with %d values from %d bytes", a.Shape, len(a.Data), len(data))
