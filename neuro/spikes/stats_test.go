@@ -189,4 +189,3 @@ func TestPerieventPSTHIsRateBandOfAlignedTrials(t *testing.T) {
 		t.Error("empty window accepted")
 	}
 }
-
