@@ -3,6 +3,7 @@ package spikes
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -107,3 +108,6 @@ func nanFloats(x []*float64) []float64 {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 14)) }
+
+func itoa(i int) string     { return strconv.Itoa(i) }
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
