@@ -1,6 +1,7 @@
 package spikes
 
 import (
+	"container/heap"
 	"fmt"
 	"io"
 	"math"
@@ -321,25 +322,8 @@ func intervalSetFromNPZ(z *npy.NPZ) (*IntervalSet, error) {
 // WriteNPZ saves the group in pynapple's TsGroup layout (nap.load_file
 // reads it), with its metadata as plain arrays, one entry per unit.
 func (g *TsGroup) WriteNPZ(w io.Writer) error {
-	n := 0
-	for _, t := range g.times {
-		n += len(t)
-	}
-	type spike struct {
-		t  float64
-		id int
-	}
-	all := make([]spike, 0, n)
-	for u, t := range g.times {
-		for _, x := range t {
-			all = append(all, spike{x, g.ids[u]})
-		}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].t < all[j].t })
-	t, index := make([]float64, n), make([]float64, n)
-	for i, s := range all {
-		t[i], index[i] = s.t, float64(s.id)
-	}
+	t, index := mergeUnits(g.times, g.ids)
+	n := len(t)
 	keys := make([]float64, len(g.ids))
 	for i, id := range g.ids {
 		keys[i] = float64(id)
@@ -397,4 +381,52 @@ func writeLayout(w io.Writer, arrays map[string]*npy.Array, support *IntervalSet
 		return fmt.Errorf("spikes: %w", err)
 	}
 	return nil
+}
+
+// mergeUnits merges the sorted spike trains into one sorted list of times
+// with the unit id of each (a k-way merge; ties keep unit order).
+func mergeUnits(times [][]float64, ids []int) (t, index []float64) {
+	n := 0
+	for _, tu := range times {
+		n += len(tu)
+	}
+	t, index = make([]float64, 0, n), make([]float64, 0, n)
+	h := &trainHeap{}
+	for u, tu := range times {
+		if len(tu) > 0 {
+			h.items = append(h.items, trainHead{tu[0], u, 0})
+		}
+	}
+	heap.Init(h)
+	for h.Len() > 0 {
+		top := &h.items[0]
+		t, index = append(t, top.t), append(index, float64(ids[top.unit]))
+		if top.next++; top.next < len(times[top.unit]) {
+			top.t = times[top.unit][top.next]
+			heap.Fix(h, 0)
+		} else {
+			heap.Pop(h)
+		}
+	}
+	return t, index
+}
+
+type trainHead struct {
+	t          float64
+	unit, next int
+}
+
+type trainHeap struct{ items []trainHead }
+
+func (h *trainHeap) Len() int { return len(h.items) }
+func (h *trainHeap) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	return a.t < b.t || (a.t == b.t && a.unit < b.unit)
+}
+func (h *trainHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *trainHeap) Push(x any)    { h.items = append(h.items, x.(trainHead)) }
+func (h *trainHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
 }
