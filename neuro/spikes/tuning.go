@@ -102,12 +102,38 @@ func (g *TsGroup) TuningCurves(feature *Tsd, s *TuningSettings) (*Tuning, error)
 	if !(fs > 0) || math.IsInf(fs, 0) {
 		return nil, fmt.Errorf("spikes: TuningCurves: SampleRate = %v Hz, want a finite positive rate", fs)
 	}
-	nb := set.Bins
-	bin := make([]int32, len(vals))
-	occ := make([]float64, nb)
+	bin, occ := featureBins(vals, edges, &set)
+	counts := g.countByBin(f, ep, bin, set.Bins, set.Workers)
+	tc := &Tuning{IDs: g.IDs(), Edges: edges, Centres: make([]float64, set.Bins), Occupancy: make([]float64, set.Bins), SampleRate: fs}
+	for b := range tc.Centres {
+		tc.Centres[b] = edges[b] + (edges[b+1]-edges[b])/2
+		tc.Occupancy[b] = occ[b] / fs
+	}
+	if g.Len() == 0 {
+		return tc, nil
+	}
+	tc.Counts = counts
+	tc.Rates = mat.NewDense(g.Len(), set.Bins, nil)
+	for u := 0; u < g.Len(); u++ {
+		for b := 0; b < set.Bins; b++ {
+			if occ[b] == 0 {
+				tc.Rates.Set(u, b, math.NaN())
+			} else {
+				tc.Rates.Set(u, b, counts.At(u, b)/tc.Occupancy[b])
+			}
+		}
+	}
+	return tc, nil
+}
+
+// featureBins returns the histogram bin of every feature sample (−1 for
+// NaN or out of range) and the number of samples per bin.
+func featureBins(vals, edges []float64, s *TuningSettings) (bin []int32, occ []float64) {
+	bin = make([]int32, len(vals))
+	occ = make([]float64, s.Bins)
 	for i, v := range vals {
-		if set.Period > 0 {
-			v = wrap(v, set.Min, set.Period)
+		if s.Period > 0 {
+			v = wrap(v, s.Min, s.Period)
 		}
 		b := histBin(edges, v)
 		bin[i] = int32(b)
@@ -115,14 +141,19 @@ func (g *TsGroup) TuningCurves(feature *Tsd, s *TuningSettings) (*Tuning, error)
 			occ[b]++
 		}
 	}
-	units := g.Len()
-	counts := mat.NewDense(max(units, 1), nb, nil)
+	return bin, occ
+}
+
+// countByBin counts each unit's spikes by the bin of the closest feature
+// sample of f within the same interval of ep (units × bins).
+func (g *TsGroup) countByBin(f *Tsd, ep *IntervalSet, bin []int32, bins, workers int) *mat.Dense {
+	counts := mat.NewDense(max(g.Len(), 1), bins, nil)
 	ranges := make([][2]int, ep.Len())
 	for k := range ranges {
 		lo, hi := ep.rangeOf(f.t, k)
 		ranges[k] = [2]int{lo, hi}
 	}
-	parallel.For(units, set.Workers, func(_, u int) {
+	parallel.For(g.Len(), workers, func(_, u int) {
 		row := counts.RawRowView(u)
 		t := g.times[u]
 		for k, r := range ranges {
@@ -134,33 +165,13 @@ func (g *TsGroup) TuningCurves(feature *Tsd, s *TuningSettings) (*Tuning, error)
 			p := 0
 			for _, q := range t[lo:hi] {
 				p = gallop(ft, p, q)
-				j := closestAt(ft, p, q)
-				if b := bin[r[0]+j]; b >= 0 {
+				if b := bin[r[0]+closestAt(ft, p, q)]; b >= 0 {
 					row[b]++
 				}
 			}
 		}
 	})
-	tc := &Tuning{IDs: g.IDs(), Edges: edges, Centres: make([]float64, nb), Occupancy: make([]float64, nb), SampleRate: fs}
-	for b := range tc.Centres {
-		tc.Centres[b] = edges[b] + (edges[b+1]-edges[b])/2
-		tc.Occupancy[b] = occ[b] / fs
-	}
-	if units == 0 {
-		return tc, nil
-	}
-	tc.Counts = counts
-	tc.Rates = mat.NewDense(units, nb, nil)
-	for u := 0; u < units; u++ {
-		for b := 0; b < nb; b++ {
-			if occ[b] == 0 {
-				tc.Rates.Set(u, b, math.NaN())
-			} else {
-				tc.Rates.Set(u, b, counts.At(u, b)/tc.Occupancy[b])
-			}
-		}
-	}
-	return tc, nil
+	return counts
 }
 
 // tuningEdges returns np.linspace(lo, hi, bins+1) for the settings' range.
