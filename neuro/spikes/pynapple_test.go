@@ -50,7 +50,7 @@ out["vf_ep"] = {"t": v.t.tolist(), "v": nan(v.values)}
 pe = nap.compute_perievent(g, nap.Ts(np.array(d["events"])), window=(d["before"], d["after"]))
 out["peri"] = [[pe[i][k].t.tolist() for k in range(len(d["events"]))] for i in ids]
 labels = np.array(d["labels"])
-eps = {l: nap.IntervalSet(np.array(d["a_start"])[labels == l], np.array(d["a_end"])[labels == l]) for l in dict.fromkeys(d["labels"])}
+eps = {l: nap.IntervalSet(np.array(d["a_start"])[labels == l], np.array(d["a_end"])[labels == l]) for l in sorted(set(d["labels"]))}
 out["responses"] = {"conds": list(eps), "rates": np.asarray(nap.compute_response_per_epoch(g, eps)).tolist()}
 fb = feat.restrict(A)
 std_size = fb.rate * d["std"]

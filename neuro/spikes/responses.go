@@ -2,6 +2,7 @@ package spikes
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,8 @@ import (
 // stimulus × neuron representation that neuro/similarity compares
 // (similarity.LinearCKA(a.Rates, b.Rates)).
 type Responses struct {
-	// Conditions label the rows, in order of first appearance in time.
+	// Conditions label the rows, sorted: by value for a number column, as
+	// strings for a string column, by interval for one row per interval.
 	Conditions []string
 	// IDs are the unit ids of the columns.
 	IDs []int
@@ -29,7 +31,9 @@ type Responses struct {
 //
 // with n_u(i) unit u's spike count in interval i. A number column's values
 // are formatted with %g to name the conditions; by = "" makes every
-// interval its own condition (named by its index).
+// interval its own condition (named by its index). Rows are sorted by
+// condition, so the matrices of two halves of a session line up whenever
+// both hold every condition (compare their Conditions).
 func (g *TsGroup) Responses(ep *IntervalSet, by string) (*Responses, error) {
 	if ep == nil || ep.Len() == 0 {
 		return nil, fmt.Errorf("spikes: Responses: ep has no intervals")
@@ -52,13 +56,26 @@ func (g *TsGroup) Responses(ep *IntervalSet, by string) (*Responses, error) {
 	default:
 		return nil, fmt.Errorf("spikes: Responses: ep has no metadata column %q (columns: %s)", by, strings.Join(ep.meta.names(), ", "))
 	}
-	row := map[string]int{}
+	// Rows in a fixed order (by value), so that the matrices of two sets
+	// of presentations with the same conditions line up row by row.
+	first := map[string]int{}
 	var conds []string
-	for _, l := range labels {
-		if _, ok := row[l]; !ok {
-			row[l] = len(conds)
+	for i, l := range labels {
+		if _, ok := first[l]; !ok {
+			first[l] = i
 			conds = append(conds, l)
 		}
+	}
+	num := ep.meta.Numbers[by]
+	sort.SliceStable(conds, func(a, b int) bool {
+		if num != nil || by == "" {
+			return value(num, first[conds[a]]) < value(num, first[conds[b]])
+		}
+		return conds[a] < conds[b]
+	})
+	row := make(map[string]int, len(conds))
+	for r, c := range conds {
+		row[c] = r
 	}
 	counts := g.CountIn(ep)
 	units := g.Len()
@@ -77,4 +94,12 @@ func (g *TsGroup) Responses(ep *IntervalSet, by string) (*Responses, error) {
 		}
 	}
 	return &Responses{Conditions: conds, IDs: g.IDs(), Rates: rates}, nil
+}
+
+// value is num[i], or i itself when there is no number column.
+func value(num []float64, i int) float64 {
+	if num == nil {
+		return float64(i)
+	}
+	return num[i]
 }

@@ -219,8 +219,8 @@ func TestValueFromTiesAndGaps(t *testing.T) {
 }
 
 // TestResponsesAverageOverPresentations: spikes per condition over total
-// presentation time (oracle: hand count), conditions in order of first
-// appearance, and by = "" giving one row per interval.
+// presentation time (oracle: hand count), conditions sorted by value, and
+// by = "" giving one row per interval.
 func TestResponsesAverageOverPresentations(t *testing.T) {
 	g := mustGroup(t, [][]float64{{0.5, 1.5, 2.5, 5.5}, {4.2}}, []int{1, 2}, nil)
 	ep := mustSet(t, []float64{0, 2, 4}, []float64{1, 3, 6}, &Metadata{Numbers: map[string][]float64{"contrast": {0.5, 1, 0.5}}})
