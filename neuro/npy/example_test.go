@@ -22,7 +22,10 @@ func ExampleRead() {
 	if err != nil {
 		panic(err)
 	}
-	m, _ := b.Matrix()
+	m, err := b.Matrix()
+	if err != nil {
+		panic(err)
+	}
 	r, c := m.Dims()
 	fmt.Println(b.Shape, r, c, m.At(1, 4))
 	// Output: [2 2 3] 2 6 10

@@ -558,7 +558,10 @@ func (p *literal) tuple() ([]int, error) {
 		if start == p.i || p.i-start > 18 {
 			return nil, fmt.Errorf("expected a dimension at %.20q", p.s[start:])
 		}
-		v, _ := strconv.Atoi(p.s[start:p.i])
+		v, err := strconv.Atoi(p.s[start:p.i])
+		if err != nil {
+			return nil, fmt.Errorf("dimension %q: %w", p.s[start:p.i], err)
+		}
 		out = append(out, v)
 		if len(out) > 32 {
 			return nil, errors.New("more than 32 dimensions")

@@ -62,7 +62,10 @@ func TestReadMatchesNumPy(t *testing.T) {
 	}
 	pyoracle.Run(t, numpyFiles, nil, &files)
 	for _, f := range files {
-		raw, _ := base64.StdEncoding.DecodeString(f.Data)
+		raw, err := base64.StdEncoding.DecodeString(f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
 		a, err := Read(bytes.NewReader(raw))
 		if err != nil {
 			t.Errorf("%s: %v", f.What, err)
@@ -155,7 +158,10 @@ func TestMatrixFlattensTrailingAxes(t *testing.T) {
 	if r, c := m.Dims(); r != 2 || c != 6 || m.At(1, 4) != 10 {
 		t.Errorf("got %d×%d with (1,4) = %v, want 2×6 with 10", r, c, m.At(1, 4))
 	}
-	v, _ := (&Array{Shape: []int{3}, Data: []float64{1, 2, 3}}).Matrix()
+	v, err := (&Array{Shape: []int{3}, Data: []float64{1, 2, 3}}).Matrix()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r, c := v.Dims(); r != 3 || c != 1 {
 		t.Errorf("a vector became %d×%d, want 3×1", r, c)
 	}
@@ -170,7 +176,7 @@ func npyFile(h string, data []byte) []byte {
 	var b bytes.Buffer
 	b.WriteString(magic)
 	b.Write([]byte{1, 0})
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
+	b.Write(binary.LittleEndian.AppendUint16(nil, uint16(len(h))))
 	b.WriteString(h)
 	b.Write(data)
 	return b.Bytes()
@@ -212,7 +218,9 @@ func TestReadRejectsMalformedFiles(t *testing.T) {
 // the input.
 func FuzzRead(f *testing.F) {
 	var buf bytes.Buffer
-	_ = Write(&buf, &Array{Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, math.NaN()}})
+	if err := Write(&buf, &Array{Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, math.NaN()}}); err != nil {
+		f.Fatal(err)
+	}
 	f.Add(buf.Bytes())
 	f.Add(npyFile("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 1, 2), }\n", make([]byte, 32)))
 	f.Add(npyFile("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }\n", []byte{1, 0, 1}))
