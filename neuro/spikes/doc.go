@@ -35,13 +35,30 @@
 // operations return new values, and slices returned by accessors that say
 // "read-only" are the object's storage.
 //
+// # Reading recordings
+//
+//   - LoadPhy: a Kilosort/Phy output folder (spike_times.npy in samples,
+//     spike_clusters.npy or spike_templates.npy, params.py's sample_rate,
+//     every cluster_*.tsv table as unit metadata).
+//   - LoadNPZ, LoadTsdNPZ, LoadIntervalSetNPZ: files pynapple's save
+//     methods write (pickled metadata skipped); the WriteNPZ methods write
+//     files nap.load_file reads.
+//   - ReadCSV, LoadCSV: long-format tables, one spike per line (unit,
+//     time), comma- or tab-separated, header optional; errors name the
+//     physical line.
+//
+// Every parser has a fuzz test whose seed corpus runs with go test.
+//
 // # Conventions, and where they follow or differ from pynapple
 //
 //   - Intervals are closed, as in pynapple's restrict. Where one interval
 //     ends exactly where the next starts, the shared time belongs to the
 //     later one only; pynapple instead moves the earlier end 1 µs back.
 //     Zero-length intervals are dropped and overlapping ones merged;
-//     intervals carrying metadata must not overlap.
+//     intervals carrying metadata must not overlap. Unsorted input is
+//     sorted as (start, end) pairs (pynapple sorts starts and ends
+//     separately, which pairs them differently when intervals nest), and
+//     Split's pieces touch (pynapple moves each end 1 µs back).
 //   - Count(bin, ep): bins [s + k·bin, s + (k+1)·bin) from each interval's
 //     start s; a last bin is kept when its centre lies in the interval; a
 //     shorter remainder is not binned. Edges are s + k·bin exactly where
