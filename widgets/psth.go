@@ -11,8 +11,9 @@ import (
 
 // Band is a curve with a confidence band around it, sampled at the x values
 // of the chart it belongs to (Bands): an estimate ± its interval, a
-// decoding accuracy over time, a mean latent with its spread. Lower and Upper may both be nil
-// (no band); otherwise Lower[i] ≤ Upper[i] wherever both are finite.
+// decoding accuracy over time, a mean latent with its spread. Lower and
+// Upper may both be nil (no band); otherwise Lower[i] ≤ Upper[i] wherever
+// both are finite.
 type Band struct {
 	Name               string
 	Mean, Lower, Upper []float64
@@ -53,6 +54,7 @@ func PSTH(psths []*spikes.PSTH, o *Options) (*Figure, error) {
 	return bandChart("psth", "PSTH", psths[0].Centres, bands, o, "time (s)", "rate (Hz)")
 }
 
+// first returns x[0] for messages ("none" for an empty slice).
 func first(x []float64) any {
 	if len(x) == 0 {
 		return "none"
