@@ -84,5 +84,8 @@
 // (trials, T[, M]), NaN for missing bins and padding), load one's own
 // binned data. As in the paper,
 // emissions are Gaussian: preprocess spike counts (bin, smooth, square
-// root, z-score) before fitting.
+// root, z-score) before fitting. Package spikes does that for a recording
+// (a TsGroup read from Phy, NWB, .npz or CSV), and TrialsFromSpikes turns
+// the result and a covariate series (θ) into Trials, one per epoch; the
+// bridge lives here, so clds imports spikes and spikes imports no model.
 package clds

@@ -11,6 +11,7 @@ import (
 
 	"github.com/neuronb/neuronb/neuro/clds"
 	"github.com/neuronb/neuronb/neuro/npy"
+	"github.com/neuronb/neuronb/neuro/spikes"
 )
 
 func ExampleSimulateRing() {
@@ -223,4 +224,48 @@ func ExampleModel_CompositeFlow() {
 	fmt.Println(len(f.X), len(f.DX))
 	// Output:
 	// 6 6
+}
+
+// A recording in package spikes' types (two units, a head direction
+// sampled at 10 Hz) binned in 0.5 s bins over two trials, square-rooted
+// and z-scored, becomes one Trial per trial with θ at the bin centres.
+func ExampleTrialsFromSpikes() {
+	g, err := spikes.NewTsGroup([][]float64{{0.1, 0.4, 1.2, 2.6, 3.1}, {0.7, 2.2, 2.3, 3.9}}, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	ft := make([]float64, 40)
+	th := make([]float64, 40)
+	for i := range ft {
+		ft[i], th[i] = 0.05+0.1*float64(i), math.Mod(0.2*float64(i), 2*math.Pi)
+	}
+	theta, err := spikes.NewTsd(ft, th)
+	if err != nil {
+		panic(err)
+	}
+	epochs, err := spikes.NewIntervalSet([]float64{0, 2}, []float64{2, 4}, nil)
+	if err != nil {
+		panic(err)
+	}
+	y, err := g.Count(0.5, epochs)
+	if err != nil {
+		panic(err)
+	}
+	if y, err = y.Sqrt(); err != nil {
+		panic(err)
+	}
+	if y, err = y.ZScore(spikes.Global); err != nil {
+		panic(err)
+	}
+	trials, err := clds.TrialsFromSpikes(y, theta)
+	if err != nil {
+		panic(err)
+	}
+	for _, tr := range trials {
+		T, N := tr.Y.Dims()
+		fmt.Printf("%d bins × %d units, θ = %.1f\n", T, N, mat.Col(nil, 0, tr.U))
+	}
+	// Output:
+	// 4 bins × 2 units, θ = [0.4 1.4 2.4 3.4]
+	// 4 bins × 2 units, θ = [4.4 5.4 0.1 1.1]
 }
