@@ -480,3 +480,35 @@ func ExamplePerievent_Unit() {
 	fmt.Println(trials.IDs(), trials.Metadata().Numbers["event"], c.Times(), c.Values())
 	// Output: [0 1] [1 5] [-0.25 0.25 0.75] [3 0 0 4 0 0]
 }
+
+// Open an NWB recording: its units, trials and head-direction series.
+func ExampleOpenNWB() {
+	f, err := spikes.OpenNWB("../../tutorials/data/head_direction.nwb")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	units, err := f.Units()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	trials, err := f.Intervals("trials")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hd, err := f.Series("/processing/behavior/CompassDirection/head_direction")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d units, cell types %v…\n", units.Len(), units.Metadata().Strings["cell_type"][:2])
+	fmt.Printf("%d trials, first %v\n", trials.Len(), trials.Metadata().Strings["condition"][0])
+	fmt.Printf("head direction: %d samples, column %q\n", hd.Len(), hd.Columns()[0])
+	// Output:
+	// 20 units, cell types [head direction head direction]…
+	// 12 trials, first light
+	// head direction: 24000 samples, column "head_direction"
+}
