@@ -161,4 +161,3 @@ func columnsMetadata(names []string, cols map[string]*nwb.Column, rows int) (*Me
 	}
 	return m, nil
 }
-
