@@ -56,7 +56,7 @@ func TestTutorialsRun(t *testing.T) {
 	for _, nb := range nbs {
 		t.Run(nb, func(t *testing.T) {
 			start := time.Now()
-			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: t.TempDir()})
+			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: executedDir(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,4 +211,13 @@ func runCells(t *testing.T, nb string, full map[string]any, cells []any) string 
 		}
 	}
 	return b.String()
+}
+
+// executedDir is where executed notebooks go: $NEURONB_EXECUTED_DIR when
+// set (to read what a lesson printed), else a temporary folder.
+func executedDir(t *testing.T) string {
+	if d := os.Getenv("NEURONB_EXECUTED_DIR"); d != "" {
+		return d
+	}
+	return t.TempDir()
 }
