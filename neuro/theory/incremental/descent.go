@@ -3,6 +3,7 @@ package incremental
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/neuronb/neuronb/neuro/run"
@@ -146,6 +147,46 @@ func Descend(data *Data, net *Net, s *Settings) (*Result, error) {
 			return finish(run.IterationLimit, it, nil)
 		}
 	}
+}
+
+// LossAt returns the recorded loss linearly interpolated at each τ (the
+// last recorded value after the end of the run).
+func (r *Result) LossAt(tau []float64) []float64 { return interpolate(r.Tau, r.Loss, tau) }
+
+// ExponentAt returns the recorded exponents E_j ([row][k] at tau[k]) of
+// the given neurons (every neuron when none is given), linearly
+// interpolated, as Prediction.ExponentAt lays them out.
+func (r *Result) ExponentAt(tau []float64, neurons ...int) [][]float64 {
+	if len(neurons) == 0 {
+		neurons = make([]int, len(r.Exponent))
+		for j := range neurons {
+			neurons[j] = j
+		}
+	}
+	out := make([][]float64, len(neurons))
+	for i, j := range neurons {
+		out[i] = interpolate(r.Tau, r.Exponent[j], tau)
+	}
+	return out
+}
+
+// interpolate evaluates the piecewise-linear curve through (xs, ys), xs
+// increasing, at each x (constant beyond the ends).
+func interpolate(xs, ys, at []float64) []float64 {
+	out := make([]float64, len(at))
+	for k, x := range at {
+		i := sort.SearchFloat64s(xs, x)
+		switch {
+		case i == 0:
+			out[k] = ys[0]
+		case i == len(xs):
+			out[k] = ys[len(ys)-1]
+		default:
+			f := (x - xs[i-1]) / (xs[i] - xs[i-1])
+			out[k] = ys[i-1] + f*(ys[i]-ys[i-1])
+		}
+	}
+	return out
 }
 
 // settings applies the defaults of Settings.

@@ -1,6 +1,7 @@
 package incremental
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"sort"
@@ -10,22 +11,22 @@ import (
 type Jump struct {
 	// Neuron activates at rescaled time Tau and fits Points (its good
 	// points not fitted before), after which the loss sits at Loss.
-	Neuron int
-	Tau    float64
-	Points []int
-	Loss   float64
+	Neuron int     `json:"neuron"`
+	Tau    float64 `json:"tau"`
+	Points []int   `json:"points"`
+	Loss   float64 `json:"loss"`
 	// Rate is the neuron's growth rate ρ just before it activates,
 	// ‖(y_i ‖x_i‖)_{i ∈ Points}‖₂ / n. At finite λ, O(1) factors in the
 	// neuron's size (its initial projection on the growing direction, the
 	// activation threshold) shift its activation by about c/Rate in time t,
 	// c = O(1): by c/(Rate log(1/λ)) in τ.
-	Rate float64
+	Rate float64 `json:"rate"`
 	// Gap is 1 − E of the runner-up at Tau: the largest exponent among
 	// the other neurons still growing just before the jump (RunnerUp; −1
-	// and Gap = +Inf when there is none). At finite λ two neurons within
+	// and Gap = 1 when there is none). At finite λ two neurons within
 	// about 1/log(1/λ) of each other grow together and share the points.
-	Gap      float64
-	RunnerUp int
+	Gap      float64 `json:"gap"`
+	RunnerUp int     `json:"runner_up"`
 }
 
 // Prediction is the λ → 0 limit of gradient flow from one initialisation
@@ -115,7 +116,7 @@ func limit(y, c []float64, good [][]int) *Prediction {
 			break
 		}
 		tau += best
-		jump := Jump{Neuron: next, Tau: tau, Gap: math.Inf(1), RunnerUp: -1, Rate: rho[next]}
+		jump := Jump{Neuron: next, Tau: tau, Gap: 1, RunnerUp: -1, Rate: rho[next]}
 		for j := range m {
 			if active[j] {
 				continue
@@ -199,28 +200,34 @@ func (p *Prediction) LossAt(tau []float64) []float64 {
 	return out
 }
 
-// ExponentAt returns the predicted exponents E_j(τ) ([neuron][k] at
-// tau[k]): piecewise linear from 0 with slope ρ_j between jumps, 1 from
-// the neuron's activation on, constant after the last jump.
-func (p *Prediction) ExponentAt(tau []float64) [][]float64 {
-	m := len(p.Good)
-	out := make([][]float64, m)
-	for j := range out {
-		out[j] = make([]float64, len(tau))
+// ExponentAt returns the predicted exponents E_j(τ) ([row][k] at tau[k])
+// of the given neurons (every neuron when none is given): piecewise linear
+// from 0 with slope ρ_j between jumps, 1 from the neuron's activation on,
+// constant after the last jump.
+func (p *Prediction) ExponentAt(tau []float64, neurons ...int) [][]float64 {
+	if len(neurons) == 0 {
+		neurons = make([]int, len(p.Good))
+		for j := range neurons {
+			neurons[j] = j
+		}
+	}
+	out := make([][]float64, len(neurons))
+	for r := range out {
+		out[r] = make([]float64, len(tau))
 	}
 	last := len(p.breakTau) - 1
 	for k, t := range tau {
 		i := sort.Search(len(p.breakTau), func(i int) bool { return p.breakTau[i] > t }) - 1
-		for j := range m {
+		for r, j := range neurons {
 			switch {
 			case i < 0:
-				out[j][k] = p.exponents[0][j]
+				out[r][k] = p.exponents[0][j]
 			case i >= last:
-				out[j][k] = p.exponents[last][j]
+				out[r][k] = p.exponents[last][j]
 			default:
 				t0, t1 := p.breakTau[i], p.breakTau[i+1]
 				e0, e1 := p.exponents[i][j], p.exponents[i+1][j]
-				out[j][k] = e0 + (e1-e0)*(t-t0)/(t1-t0)
+				out[r][k] = e0 + (e1-e0)*(t-t0)/(t1-t0)
 			}
 		}
 	}
@@ -229,33 +236,60 @@ func (p *Prediction) ExponentAt(tau []float64) [][]float64 {
 
 // JumpCheck compares one predicted jump with a gradient-descent run.
 type JumpCheck struct {
-	Jump
+	Jump `json:"jump"`
 	// Measured is the τ at which gradient descent activated Jump.Neuron
 	// (Result.Activation; NaN: never).
-	Measured float64
+	Measured float64 `json:"measured"`
 	// Resolved says the jump's Gap exceeds the comparison's factor /
 	// log(1/λ): the runner-up was far enough behind for the limit to
 	// apply at this λ.
-	Resolved bool
+	Resolved bool `json:"resolved"`
 	// SameSet says gradient descent fitted every point of Jump.Points by
 	// Jump.Neuron (Result.FittedBy).
-	SameSet bool
+	SameSet bool `json:"same_set"`
 }
 
 // Comparison is a prediction set against a gradient-descent run.
 type Comparison struct {
 	// LogInvScale is the run's log(1/λ).
-	LogInvScale float64
+	LogInvScale float64 `json:"log_inv_scale"`
 	// Jumps has one check per predicted jump.
-	Jumps []JumpCheck
+	Jumps []JumpCheck `json:"jumps"`
 	// Resolved counts the resolved jumps, and MaxScaledError is the
 	// largest |Measured − Tau|·log(1/λ) among them (+Inf when a resolved
 	// jump's neuron never activated; 0 when no jump is resolved).
-	Resolved       int
-	MaxScaledError float64
+	Resolved       int     `json:"resolved"`
+	MaxScaledError float64 `json:"max_scaled_error"`
 	// Extra lists neurons gradient descent activated that the limit
 	// process does not (at finite λ, near-tied neurons share a set).
-	Extra []int
+	Extra []int `json:"extra"`
+}
+
+// MarshalJSON writes a never-measured activation (NaN) as null.
+func (jc JumpCheck) MarshalJSON() ([]byte, error) {
+	type plain JumpCheck
+	return json.Marshal(struct {
+		plain
+		Measured *float64 `json:"measured"`
+	}{plain(jc), finite(jc.Measured)})
+}
+
+// MarshalJSON writes an infinite MaxScaledError (a resolved jump never
+// measured) as null.
+func (c Comparison) MarshalJSON() ([]byte, error) {
+	type plain Comparison
+	return json.Marshal(struct {
+		plain
+		MaxScaledError *float64 `json:"max_scaled_error"`
+	}{plain(c), finite(c.MaxScaledError)})
+}
+
+// finite returns &v, or nil for NaN and ±Inf (JSON has no such numbers).
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
 }
 
 // Compare checks the run r against the prediction: a jump is resolved when

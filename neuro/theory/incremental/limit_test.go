@@ -1,9 +1,11 @@
 package incremental
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -50,7 +52,7 @@ func TestPredictHandComputed(t *testing.T) {
 	tau2 := tau1 + 3*(1-math.Sqrt(0.4))
 	want := []Jump{
 		{Neuron: 0, Tau: tau1, Points: []int{0, 1}, Loss: 1.0 / 6, Rate: math.Sqrt(5) / 3, Gap: 1 - math.Sqrt(0.4), RunnerUp: 1},
-		{Neuron: 1, Tau: tau2, Points: []int{2}, Loss: 0, Rate: 1.0 / 3, Gap: math.Inf(1), RunnerUp: -1},
+		{Neuron: 1, Tau: tau2, Points: []int{2}, Loss: 0, Rate: 1.0 / 3, Gap: 1, RunnerUp: -1},
 	}
 	if got := fmt.Sprintf("%.12v", p.Jumps); got != fmt.Sprintf("%.12v", want) {
 		t.Errorf("jumps\n got %s\nwant %s", got, fmt.Sprintf("%.12v", want))
@@ -295,5 +297,38 @@ func TestPlateausAreUnfittedLabels(t *testing.T) {
 		if worst > 1e-6 || math.Abs(loss-unfitted) > 1e-6*unfitted || math.Abs(loss-plateaus[k]) > 1e-6*plateaus[k] {
 			t.Errorf("τ = %.3f: loss %.12g, unfitted labels give %.12g, predicted %.12g, a point off by %.3g of its label", tau, loss, unfitted, plateaus[k], worst)
 		}
+	}
+}
+
+// TestComparisonJSON: a comparison with a resolved jump whose neuron never
+// activated encodes (JSON has no NaN or Inf: null), and a Result's
+// interpolated curves pass through the recorded points.
+func TestComparisonJSON(t *testing.T) {
+	data, net := handNet(t, 1e-6, []float64{2, 1, 1}, []float64{1, 1}, [][]int{{0, 1}, {1, 2}})
+	p, err := Predict(data, net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Descend(data, net, &Settings{MaxTau: 1.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Compare(r, 3)
+	if !math.IsNaN(c.Jumps[1].Measured) || !math.IsInf(c.MaxScaledError, 1) {
+		t.Fatalf("stopped at τ = 1.5: second activation %v, max error %v; want NaN and +Inf", c.Jumps[1].Measured, c.MaxScaledError)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(b); !strings.Contains(s, `"measured":null`) || !strings.Contains(s, `"max_scaled_error":null`) {
+		t.Errorf("JSON %s lacks the nulls", s)
+	}
+	k := len(r.Tau) / 2
+	if l := r.LossAt(r.Tau[k : k+1]); l[0] != r.Loss[k] {
+		t.Errorf("LossAt(%v) = %v, recorded %v", r.Tau[k], l[0], r.Loss[k])
+	}
+	if e := r.ExponentAt(r.Tau[k:k+1], 1); e[0][0] != r.Exponent[1][k] {
+		t.Errorf("ExponentAt(%v, 1) = %v, recorded %v", r.Tau[k], e[0][0], r.Exponent[1][k])
 	}
 }

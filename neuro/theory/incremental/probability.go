@@ -183,14 +183,14 @@ func ones(n int) []float64 {
 // InterpolationCurve is the interpolation probability against the width.
 type InterpolationCurve struct {
 	// Widths are the m values, as the x axis of a chart.
-	Widths []float64
+	Widths []float64 `json:"widths"`
 	// Exact[k] is InterpolationProbability at Widths[k], and MonteCarlo[k]
 	// the InterpolationMonteCarlo estimate.
-	Exact      []float64
-	MonteCarlo []replicates.Summary
+	Exact      []float64            `json:"exact"`
+	MonteCarlo []replicates.Summary `json:"monte_carlo"`
 	// Successes and Trials of each estimate.
-	Successes []int
-	Trials    int
+	Successes []int `json:"successes"`
+	Trials    int   `json:"trials"`
 }
 
 // InterpolationSweep computes the exact probability and a Monte Carlo

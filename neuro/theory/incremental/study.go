@@ -115,9 +115,11 @@ func ImplicitBias(sizes []int, s *NormSettings) (*NormStudy, error) {
 // ScaleStudy compares gradient descent with the λ → 0 limit on several
 // seeds and initialisation scales.
 type ScaleStudy struct {
-	// Scales are the λ values and Seeds the replicates.
-	Scales []float64 `json:"scales"`
-	Seeds  []uint64  `json:"seeds"`
+	// Scales are the λ values, LogInvScales their log(1/λ) (an x axis) and
+	// Seeds the replicates.
+	Scales       []float64 `json:"scales"`
+	LogInvScales []float64 `json:"log_inv_scales"`
+	Seeds        []uint64  `json:"seeds"`
 	// Predicted[r] is the limit's ‖θ∞‖² for seed r; Norm2[k][r] is
 	// gradient descent's final ‖θ‖² at Scales[k]; NormRatio[k] summarises
 	// Norm2[k][r]/Predicted[r] over seeds.
@@ -141,7 +143,11 @@ type ScaleStudy struct {
 // runtime.GOMAXPROCS(0)); results do not depend on it.
 func ScaleSweep(n, m int, scales []float64, seeds []uint64, s *Settings, workers int) (*ScaleStudy, error) {
 	st := &ScaleStudy{Scales: scales, Seeds: seeds, Predicted: make([]float64, len(seeds))}
-	for range scales {
+	for _, lambda := range scales {
+		if err := checkScale(lambda); err != nil {
+			return nil, err
+		}
+		st.LogInvScales = append(st.LogInvScales, -math.Log(lambda))
 		st.Norm2 = append(st.Norm2, make([]float64, len(seeds)))
 		st.MaxScaledError = append(st.MaxScaledError, make([]float64, len(seeds)))
 		st.MaxLogOffset = append(st.MaxLogOffset, make([]float64, len(seeds)))

@@ -303,14 +303,14 @@ func TestWeightedMajorityMatchesNaive(t *testing.T) {
 
 // TestWeightedMajorityInequality is issue 20's claim: the learner's
 // mistakes satisfy M ≤ (log₂|E| + M* log₂(1/β))/log₂(2/(1+β)); the
-// brief's setting (γ = 0.2: 672 lines, 225,456 experts) on 3000 rounds, and
+// brief's class (γ = 0.2: 672 lines, 225,456 experts) on 1500 rounds, and
 // γ = 0.3 with β = 0.3. The best expert errs at most once per target cell
 // visited (some expert's lines are within γ/2 of the target's).
 func TestWeightedMajorityInequality(t *testing.T) {
 	for _, c := range []struct {
 		gamma, beta float64
 		rounds      int
-	}{{0.2, 0.5, 3000}, {0.3, 0.3, 2000}} {
+	}{{0.2, 0.5, 1500}, {0.3, 0.3, 1500}} {
 		s := marginStream(t, 3, 2, 2, c.gamma, c.rounds)
 		w, err := NewWeightedMajority(c.gamma, 3, &WMSettings{Beta: c.beta})
 		if err != nil {

@@ -147,3 +147,25 @@ func Play(l Learner, env Environment, s *Settings) (*Result, error) {
 	res.Status, res.Runtime = status, time.Since(start)
 	return res, nil
 }
+
+// Coordinate returns coordinate k of every instance, in round order (the x
+// or y of a scatter plot of the instances).
+func (r *Result) Coordinate(k int) []float64 {
+	out := make([]float64, len(r.X))
+	for t, x := range r.X {
+		if k < len(x) {
+			out[t] = x[k]
+		}
+	}
+	return out
+}
+
+// LabelValues returns the labels as float64, in round order (the colour of
+// a scatter plot of the instances).
+func (r *Result) LabelValues() []float64 {
+	out := make([]float64, len(r.Labels))
+	for t, y := range r.Labels {
+		out[t] = float64(y)
+	}
+	return out
+}
