@@ -152,3 +152,20 @@ func (a *Adversary) Target() (*SignNet, error) {
 	}
 	return net, nil
 }
+
+// Realised builds Target and reports the smallest margin of its first layer
+// over the points shown so far and whether it labels each of them as the
+// adversary did.
+func (a *Adversary) Realised() (margin float64, consistent bool, err error) {
+	net, err := a.Target()
+	if err != nil {
+		return 0, false, err
+	}
+	margin, consistent = math.Inf(1), true
+	for t, y := range a.given {
+		x := a.points[t]
+		margin = math.Min(margin, net.Margin(x))
+		consistent = consistent && net.Label(x) == y
+	}
+	return margin, consistent, nil
+}
