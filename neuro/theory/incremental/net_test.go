@@ -1,12 +1,15 @@
 package incremental
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // testProblem draws n orthogonal points in R^d (rotated when rotate) and a
@@ -247,4 +250,27 @@ func dataInDim(t *testing.T, d int) *Data {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestProgressStopsDescend: the Progress callback sees the named metric
+// "loss" and stops the run with ErrStop (Status Stopped, no error) or with
+// an error of its own (returned).
+func TestProgressStopsDescend(t *testing.T) {
+	data, net := testProblem(t, 2, 6, 6, 3, 1e-3, nil)
+	var seen run.Step
+	stop := func(s run.Step) error {
+		seen = s
+		if s.Iteration == 10 {
+			return run.ErrStop
+		}
+		return nil
+	}
+	r, err := Descend(data, net, &Settings{Progress: stop})
+	if err != nil || r.Status != run.Stopped || r.Iterations != 10 || seen.Metric != "loss" || seen.Value != r.Objective {
+		t.Errorf("ErrStop: err %v, status %v after %d steps, last step %+v, objective %v", err, r.Status, r.Iterations, seen, r.Objective)
+	}
+	boom := errors.New("boom")
+	if _, err := Descend(data, net, &Settings{Progress: func(run.Step) error { return boom }}); !errors.Is(err, boom) {
+		t.Errorf("a failing Progress gives %v, want its error", err)
+	}
 }

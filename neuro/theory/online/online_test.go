@@ -1,11 +1,12 @@
 package online
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // constant always predicts the same label.
@@ -217,7 +218,7 @@ func TestCellOracleMistakesAtMostCellsVisited(t *testing.T) {
 // math.Pow, experts as explicit line pairs, sequential sums.
 type naiveWM struct {
 	lines    [][3]float64
-	experts  [][2]int
+	experts  [][]int
 	mistakes []int
 	last     []map[int]int
 	beta     float64
@@ -267,18 +268,27 @@ func (n *naiveWM) Update(x []float64, y, _ int) {
 }
 
 // TestWeightedMajorityMatchesNaive: round-by-round predictions of the
-// chunked, parallel learner equal those of a direct implementation (γ = 0.5,
-// 6786 experts, 400 rounds), for 1 and 3 workers.
+// chunked, parallel learner equal those of a direct implementation, for
+// pairs of lines (γ = 0.5, 6786 experts, 400 rounds; 1 and 3 workers) and
+// triples (γ = 0.6, 109,736 experts, 60 rounds), and so does M*.
 func TestWeightedMajorityMatchesNaive(t *testing.T) {
-	s := marginStream(t, 8, 2, 2, 0.5, 400)
-	for _, workers := range []int{1, 3} {
-		w, err := NewWeightedMajority(0.5, 3, &WMSettings{Workers: workers})
+	for _, c := range []struct {
+		gamma           float64
+		lines, workers  int
+		rounds, experts int
+	}{{0.5, 2, 1, 400, 117 * 116 / 2}, {0.5, 2, 3, 400, 117 * 116 / 2}, {0.6, 3, 2, 60, 88 * 87 * 86 / 6}} {
+		s := marginStream(t, 8, 2, c.lines, c.gamma, c.rounds)
+		w, err := NewWeightedMajority(c.gamma, 3, &WMSettings{Lines: c.lines, Workers: c.workers})
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := &naiveWM{lines: w.lines, beta: 0.5, labels: 3}
 		for e := 0; e < w.Experts(); e++ {
-			n.experts = append(n.experts, [2]int{int(w.experts[2*e]), int(w.experts[2*e+1])})
+			var ls []int
+			for _, l := range w.experts[c.lines*e : c.lines*(e+1)] {
+				ls = append(ls, int(l))
+			}
+			n.experts = append(n.experts, ls)
 			n.last = append(n.last, map[int]int{})
 		}
 		n.mistakes = make([]int, len(n.experts))
@@ -286,7 +296,7 @@ func TestWeightedMajorityMatchesNaive(t *testing.T) {
 			y := s.Label(k, 0)
 			p, q := w.Predict(x), n.Predict(x)
 			if p != q {
-				t.Fatalf("%d workers, round %d: learner predicts %d, direct weighted majority %d", workers, k, p, q)
+				t.Fatalf("%d lines, %d workers, round %d: learner predicts %d, direct weighted majority %d", c.lines, c.workers, k, p, q)
 			}
 			w.Update(x, y, p)
 			n.Update(x, y, q)
@@ -295,8 +305,8 @@ func TestWeightedMajorityMatchesNaive(t *testing.T) {
 		for _, m := range n.mistakes {
 			best = min(best, m)
 		}
-		if w.BestMistakes() != best || w.Experts() != 117*116/2 {
-			t.Errorf("%d workers: best expert %d mistakes (direct %d), %d experts", workers, w.BestMistakes(), best, w.Experts())
+		if w.BestMistakes() != best || w.Experts() != c.experts {
+			t.Errorf("%d lines, %d workers: best expert %d mistakes (direct %d), %d experts (want %d)", c.lines, c.workers, w.BestMistakes(), best, w.Experts(), c.experts)
 		}
 	}
 }
@@ -380,5 +390,33 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s: the error does not name γ: %v", name, err)
 		}
 	}
-	_ = fmt.Sprint()
+}
+
+// TestProgressStopsPlay: Play reports "mistakes" after every round and
+// stops on ErrStop; MaxIterations caps the rounds.
+func TestProgressStopsPlay(t *testing.T) {
+	s := marginStream(t, 2, 2, 2, 0.2, 50)
+	m, err := NewMemoriser(0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last run.Step
+	res, err := Play(m, s, &Settings{Progress: func(st run.Step) error {
+		last = st
+		if st.Iteration == 7 {
+			return run.ErrStop
+		}
+		return nil
+	}})
+	if err != nil || res.Status != run.Stopped || res.Iterations != 7 || last.Metric != "mistakes" || last.Value != float64(res.Mistakes) {
+		t.Errorf("ErrStop: err %v, status %v after %d rounds, last step %+v", err, res.Status, res.Iterations, last)
+	}
+	m2, err := NewMemoriser(0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Play(m2, s, &Settings{MaxIterations: 20})
+	if err != nil || res.Status != run.IterationLimit || res.Iterations != 20 || len(res.Cumulative) != 20 {
+		t.Errorf("MaxIterations 20: err %v, status %v, %d rounds", err, res.Status, res.Iterations)
+	}
 }

@@ -57,6 +57,11 @@ type WeightedMajority struct {
 	mins     []int32
 	workers  int
 	lastX    [2]float64
+	// pending: an Update not applied yet (label pendingY); rounds counts
+	// the applied ones.
+	pending  bool
+	pendingY uint8
+	rounds   int
 }
 
 // NewWeightedMajority builds the expert class for margin γ ∈ (0, 1) and
@@ -125,7 +130,17 @@ func NewWeightedMajority(gamma float64, labels int, s *WMSettings) (*WeightedMaj
 	w.cell, w.pred = make([]uint8, e), make([]uint8, e)
 	w.pow = []float64{1}
 	w.side = make([]bool, len(w.lines))
-	w.chunks = parallel.Chunks(e, 256)
+	if w.k == 2 {
+		// One chunk per first line p: experts (p, q), q > p, are
+		// contiguous, so the pass reads the two sides directly.
+		start := 0
+		for p := range len(w.lines) - 1 {
+			w.chunks = append(w.chunks, [2]int{start, start + len(w.lines) - 1 - p})
+			start += len(w.lines) - 1 - p
+		}
+	} else {
+		w.chunks = parallel.Chunks(e, 256)
+	}
 	w.votes = make([][]float64, len(w.chunks))
 	for c := range w.votes {
 		w.votes[c] = make([]float64, labels+1)
@@ -151,7 +166,10 @@ func (w *WeightedMajority) Experts() int    { return len(w.mistakes) }
 func (w *WeightedMajority) Candidates() int { return len(w.lines) }
 
 // BestMistakes is M*, the fewest mistakes of any expert so far.
-func (w *WeightedMajority) BestMistakes() int { return int(w.best) }
+func (w *WeightedMajority) BestMistakes() int {
+	w.flush()
+	return int(w.best)
+}
 
 // Bound is WMBound for this class after the best expert's mistakes so far.
 func (w *WeightedMajority) Bound() float64 {
@@ -166,32 +184,68 @@ func WMBound(experts, best int, beta float64) float64 {
 	return (math.Log2(float64(experts)) + float64(best)*math.Log2(1/beta)) / math.Log2(2/(1+beta))
 }
 
-// Predict returns the weighted plurality of the experts' labels for x.
+// Predict returns the weighted plurality of the experts' labels for x. It
+// first applies the update of the previous round, if one is pending, in
+// the same pass over the experts.
 func (w *WeightedMajority) Predict(x []float64) int {
 	w.lastX = [2]float64{x[0], x[1]}
 	for l, ln := range w.lines {
 		w.side[l] = ln[0]*x[0]+ln[1]*x[1]+ln[2] > 0
 	}
+	// Weights are taken relative to M* before the pending update: β^{M_e −
+	// M*_old} is β^{M_e − M*_new} times a common factor β^{0 or 1}, so the
+	// plurality is the same, and the best expert's weight stays ≥ β.
+	for len(w.pow) < w.rounds+2 {
+		w.pow = append(w.pow, math.Pow(w.Beta, float64(len(w.pow))))
+	}
+	k, labels, base, pending, y := w.k, uint8(w.Labels), w.best, w.pending, w.pendingY
+	experts, side, last, cells, pred, mistakes, pow := w.experts, w.side, w.last, w.cell, w.pred, w.mistakes, w.pow
 	parallel.For(len(w.chunks), w.workers, func(_, c int) {
-		v := w.votes[c]
-		clear(v)
-		k := w.k
-		for e := w.chunks[c][0]; e < w.chunks[c][1]; e++ {
+		// Accumulate on the stack: the chunks' vote slices may share cache
+		// lines across workers.
+		var v [abstained + 1]float64
+		lo := int32(math.MaxInt32)
+		lo0 := w.chunks[c][0]
+		for e := lo0; e < w.chunks[c][1]; e++ {
+			m := mistakes[e]
+			if pending {
+				if pred[e] != y {
+					m++
+					mistakes[e] = m
+				}
+				last[e<<k|int(cells[e])] = y
+				lo = min(lo, m)
+			}
 			var cell uint8
-			for i, l := range w.experts[e*k : (e+1)*k] {
-				if w.side[l] {
-					cell |= 1 << i
+			if k == 2 {
+				// chunk c holds the experts (c, q), q = c+1, c+2, …
+				if side[c] {
+					cell = 1
+				}
+				if side[c+1+e-lo0] {
+					cell |= 2
+				}
+			} else {
+				for i, l := range experts[e*k : (e+1)*k] {
+					if side[l] {
+						cell |= 1 << i
+					}
 				}
 			}
-			w.cell[e] = cell
-			p := w.last[e<<k|int(cell)]
-			w.pred[e] = p
+			cells[e] = cell
+			p := last[e<<k|int(cell)]
+			pred[e] = p
 			if p == abstained {
-				p = uint8(w.Labels)
+				p = labels
 			}
-			v[p] += w.pow[w.mistakes[e]-w.best]
+			v[p] += pow[m-base]
 		}
+		copy(w.votes[c], v[:])
+		w.mins[c] = lo
 	})
+	if pending {
+		w.settle()
+	}
 	total := make([]float64, w.Labels+1)
 	for _, v := range w.votes {
 		for y, s := range v {
@@ -210,32 +264,52 @@ func (w *WeightedMajority) Predict(x []float64) int {
 	return best
 }
 
-// abstained marks a cell an expert has not seen.
-const abstained = 255
-
-// Update penalises the experts that voted wrong and memorises y in every
-// expert's cell of x. It uses the votes of the Predict before it (for the
-// same x).
-func (w *WeightedMajority) Update(x []float64, y, _ int) {
-	if x[0] != w.lastX[0] || x[1] != w.lastX[1] {
-		w.Predict(x)
-	}
-	parallel.For(len(w.chunks), w.workers, func(_, c int) {
-		lo := int32(math.MaxInt32)
-		for e := w.chunks[c][0]; e < w.chunks[c][1]; e++ {
-			if int(w.pred[e]) != y {
-				w.mistakes[e]++
-			}
-			w.last[e<<w.k|int(w.cell[e])] = uint8(y)
-			lo = min(lo, w.mistakes[e])
-		}
-		w.mins[c] = lo
-	})
+// settle finishes an applied update: M* from the chunks' minima.
+func (w *WeightedMajority) settle() {
 	w.best = w.mins[0]
 	for _, m := range w.mins {
 		w.best = min(w.best, m)
 	}
-	// Every M_e − M* is at most the number of rounds played: one more
-	// power of β per round.
-	w.pow = append(w.pow, math.Pow(w.Beta, float64(len(w.pow))))
+	w.pending = false
+	w.rounds++
 }
+
+// Update records the label of the round: the experts that voted wrong in
+// the Predict before it (for the same x) are penalised and every expert
+// memorises y in its cell of x, in the next Predict's pass (or at once
+// when BestMistakes or Bound asks).
+func (w *WeightedMajority) Update(x []float64, y, _ int) {
+	if w.pending {
+		w.flush()
+	}
+	if x[0] != w.lastX[0] || x[1] != w.lastX[1] {
+		w.Predict(x)
+	}
+	w.pending, w.pendingY = true, uint8(y)
+}
+
+// flush applies a pending update on its own.
+func (w *WeightedMajority) flush() {
+	if !w.pending {
+		return
+	}
+	k, label := w.k, w.pendingY
+	last, cells, pred, mistakes := w.last, w.cell, w.pred, w.mistakes
+	parallel.For(len(w.chunks), w.workers, func(_, c int) {
+		lo := int32(math.MaxInt32)
+		for e := w.chunks[c][0]; e < w.chunks[c][1]; e++ {
+			m := mistakes[e]
+			if pred[e] != label {
+				m++
+				mistakes[e] = m
+			}
+			last[e<<k|int(cells[e])] = label
+			lo = min(lo, m)
+		}
+		w.mins[c] = lo
+	})
+	w.settle()
+}
+
+// abstained marks a cell an expert has not seen.
+const abstained = 255
