@@ -182,12 +182,18 @@ func MarginSweep(gammas []float64, seeds []uint64, s *MarginSettings) (*MarginSt
 	return st, nil
 }
 
-// Series returns the learners' summaries followed by the packing and grid
-// bounds as one-value summaries, the shape widgets.ErrorBars takes against
-// Gammas, with their names.
+// Series returns the learners' summaries, then the weighted-majority
+// bound over seeds (at the margins where it ran), then the packing and
+// grid bounds as one-value summaries: the shape widgets.ErrorBars takes
+// against Gammas, with their names.
 func (st *MarginStudy) Series() ([][]replicates.Summary, []string) {
 	out := append([][]replicates.Summary(nil), st.Summary...)
 	names := append([]string(nil), st.Learners...)
+	var wm []replicates.Summary
+	for _, b := range st.WMBound {
+		wm = append(wm, replicates.MustSummarize(b))
+	}
+	out, names = append(out, wm), append(names, "weighted-majority bound")
 	for _, b := range []struct {
 		name string
 		v    []float64
