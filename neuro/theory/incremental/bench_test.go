@@ -36,8 +36,8 @@ func BenchmarkDescendTiny(b *testing.B) {
 // BenchmarkDescendTinyNumPy is BenchmarkDescendTiny's anchor: the same
 // gradient descent (n = 64, m = 12, λ = 1e-24, the same step and number of
 // steps) vectorised in NumPy (testdata/bench_numpy.py), timed inside
-// Python. Measured on the shared 2-core machine under load 25–33: Go
-// 0.087 CPU-s for 23,436 steps, NumPy 0.34 CPU-s.
+// Python. Measured on the shared 2-core machine under load ~17: Go 0.083
+// CPU-s (0.30 s wall) for 23,436 steps, NumPy 0.31 CPU-s (1.07 s wall).
 func BenchmarkDescendTinyNumPy(b *testing.B) {
 	if err := pyoracle.Available("numpy"); err != nil {
 		b.Skip(err)

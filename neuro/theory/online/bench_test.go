@@ -36,10 +36,10 @@ func BenchmarkWeightedMajority(b *testing.B) {
 // BenchmarkWeightedMajorityNumPy is BenchmarkWeightedMajority's anchor: the
 // same learner vectorised over experts in NumPy (testdata/bench_numpy.py,
 // its own random target and stream), 3000 rounds, timed inside Python.
-// Measured on the shared 2-core machine under load 25–40 (other sessions'
-// jobs; wall times there mean little): Go 4.3 CPU-s (6.1 before the update
-// was fused into the vote), NumPy 2.9 CPU-s per 300 rounds (≈ 29 CPU-s
-// for 3000).
+// Measured on the shared 2-core machine under load ~17 (other sessions'
+// jobs; wall times there mean little): Go 4.2 CPU-s (15.9 s wall; 6.1
+// CPU-s before the update was fused into the vote), NumPy 30.7 CPU-s
+// (155 s wall).
 func BenchmarkWeightedMajorityNumPy(b *testing.B) {
 	if err := pyoracle.Available("numpy"); err != nil {
 		b.Skip(err)
