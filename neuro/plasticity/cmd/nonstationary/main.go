@@ -20,7 +20,7 @@ import (
 func main() {
 	out := flag.String("out", "notebooks/results/grama_nonstationary_full.json", "results file")
 	seeds := flag.Int("seeds", 5, "seeds per student and arm")
-	steps := flag.Int("steps", 6000, "gradient steps per run")
+	steps := flag.Int("steps", 4000, "gradient steps per run")
 	sw := flag.Int("switch", 1000, "steps between teacher switches")
 	period := flag.Int("period", 500, "reset period in gradient steps")
 	width := flag.Int("width", 64, "hidden width")
