@@ -3,9 +3,12 @@
 package tutorials
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,4 +67,90 @@ func TestTutorialsRun(t *testing.T) {
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
 		})
 	}
+}
+
+// TestExercisePlaceholdersReportUnfinished runs every lesson that has an
+// exercise checker (a code cell tagged "checker") as a student first meets
+// it: without the cells tagged "solution", up to the first checker, and
+// requires that checker to print "not finished": the placeholder runs, and
+// the checker notices that it is a placeholder.
+func TestExercisePlaceholdersReportUnfinished(t *testing.T) {
+	nbs, _ := filepath.Glob("*.ipynb")
+	for _, nb := range nbs {
+		data, err := os.ReadFile(nb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		cells, _ := doc["cells"].([]any)
+		var kept []any
+		checker := -1
+		for _, c := range cells {
+			tags := cellTags(c)
+			if slices.Contains(tags, "solution") {
+				continue
+			}
+			kept = append(kept, c)
+			if slices.Contains(tags, "checker") {
+				checker = len(kept) - 1
+				break
+			}
+		}
+		if checker < 0 {
+			continue
+		}
+		t.Run(nb, func(t *testing.T) {
+			doc["cells"] = kept
+			out, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), nb)
+			if err := os.WriteFile(path, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			executed := t.TempDir()
+			if _, err := nbrun.Run(path, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: executed}); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(filepath.Join(executed, nb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ran struct {
+				Cells []struct {
+					Outputs []struct {
+						Text any `json:"text"`
+					} `json:"outputs"`
+				} `json:"cells"`
+			}
+			if err := json.Unmarshal(data, &ran); err != nil {
+				t.Fatal(err)
+			}
+			var text string
+			for _, o := range ran.Cells[checker].Outputs {
+				text += fmt.Sprint(o.Text)
+			}
+			if !strings.Contains(text, "not finished") {
+				t.Errorf("the checker of the placeholder printed %q, want it to report the exercise not finished", text)
+			}
+		})
+	}
+}
+
+// cellTags returns a notebook cell's metadata.tags.
+func cellTags(c any) []string {
+	m, _ := c.(map[string]any)
+	meta, _ := m["metadata"].(map[string]any)
+	raw, _ := meta["tags"].([]any)
+	var tags []string
+	for _, r := range raw {
+		if s, ok := r.(string); ok {
+			tags = append(tags, s)
+		}
+	}
+	return tags
 }
