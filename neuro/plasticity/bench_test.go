@@ -119,10 +119,10 @@ func BenchmarkMLPStepSideBySide(b *testing.B) {
 	threads := runtime.GOMAXPROCS(0)
 	for i := 0; i < b.N; i++ {
 		s32, s64 := newMLPStepper[float32](b), newMLPStepper[float64](b)
-		go32 := bestRate(500, func() { s32.step(b) })
-		go64 := bestRate(500, func() { s64.step(b) })
-		th32 := torchAnchor(b, "testdata/torch_mlp_step.py", map[string]any{"threads": threads, "dtype": "float32", "steps": 500})["steps_per_s"]
-		th64 := torchAnchor(b, "testdata/torch_mlp_step.py", map[string]any{"threads": threads, "dtype": "float64", "steps": 500})["steps_per_s"]
+		go32 := bestRate(100, func() { s32.step(b) })
+		go64 := bestRate(100, func() { s64.step(b) })
+		th32 := torchAnchor(b, "testdata/torch_mlp_step.py", map[string]any{"threads": threads, "dtype": "float32", "steps": 100})["steps_per_s"]
+		th64 := torchAnchor(b, "testdata/torch_mlp_step.py", map[string]any{"threads": threads, "dtype": "float64", "steps": 100})["steps_per_s"]
 		b.Logf("BLAS %s, %d threads, OPENBLAS_CORETYPE=%q", linalg.BLAS(), threads, os.Getenv("OPENBLAS_CORETYPE"))
 		b.Logf("float32: Go %.0f steps/s, torch %.0f steps/s: %.2fx", go32, th32, go32/th32)
 		b.Logf("float64: Go %.0f steps/s, torch %.0f steps/s: %.2fx", go64, th64, go64/th64)
@@ -137,14 +137,14 @@ func BenchmarkMLPStepSideBySide(b *testing.B) {
 func BenchmarkGraMaScoringCost(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := newMLPStepper[float32](b)
-		stepRate := bestRate(300, func() { s.step(b) })
+		stepRate := bestRate(100, func() { s.step(b) })
 		var err error
-		scoreRate := bestRate(300, func() {
+		scoreRate := bestRate(100, func() {
 			if _, err = plasticity.Score(s.net, s.cache, plasticity.GraMa, 0.1); err != nil {
 				b.Fatal(err)
 			}
 		})
-		preRate := bestRate(300, func() {
+		preRate := bestRate(100, func() {
 			if _, err = plasticity.Score(s.net, s.cache, plasticity.GraMaPreAct, 0.1); err != nil {
 				b.Fatal(err)
 			}

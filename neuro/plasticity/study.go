@@ -57,6 +57,7 @@ func Revision() string {
 // RegressionStudyRuns runs every student × arm × seed of a study with base
 // settings on workers goroutines.
 func RegressionStudyRuns(base RegressionSettings, students []Student, arms []Arm, seeds []uint64, workers int) (*RegressionStudy, error) {
+	rev := Revision() // of the source the runs start from
 	var set []RegressionSettings
 	var runs []RegressionRun
 	for _, st := range students {
@@ -78,12 +79,13 @@ func RegressionStudyRuns(base RegressionSettings, students []Student, arms []Arm
 	}
 	b := base.resolved()
 	b.Progress = nil
-	return &RegressionStudy{Revision: Revision(), Settings: b, Runs: runs}, nil
+	return &RegressionStudy{Revision: rev, Settings: b, Runs: runs}, nil
 }
 
 // SACStudyRuns runs every arm × seed of a SAC study with base settings on
 // workers goroutines.
 func SACStudyRuns(base SACSettings, arms []Arm, seeds []uint64, workers int) (*SACStudy, error) {
+	rev := Revision() // of the source the runs start from
 	var set []SACSettings
 	var runs []SACRun
 	for _, a := range arms {
@@ -103,7 +105,7 @@ func SACStudyRuns(base SACSettings, arms []Arm, seeds []uint64, workers int) (*S
 	}
 	b := base.resolved()
 	b.Progress = nil
-	return &SACStudy{Revision: Revision(), Settings: b, Runs: runs}, nil
+	return &SACStudy{Revision: rev, Settings: b, Runs: runs}, nil
 }
 
 // columns summarises per point the rows picked from runs.
