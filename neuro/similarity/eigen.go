@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neuronb/neuronb/neuro/linalg"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
@@ -11,32 +13,11 @@ import (
 )
 
 // symEigen returns all eigenvalues of the symmetric matrix a in descending
-// order and the matching unit eigenvectors as the columns of vecs. a must
-// hold both triangles; it is overwritten.
-func symEigen(a *mat.Dense) (vals []float64, vecs *mat.Dense) {
-	n, _ := a.Dims()
-	if n == 0 {
-		return nil, mat.NewDense(0, 0, nil)
-	}
-	return symEigenAll(a)
-}
-
-// reverseEigen turns ascending LAPACK output (eigenvectors as columns of a
-// row-major n×n matrix) into descending order.
-func reverseEigen(w []float64, z *mat.Dense) ([]float64, *mat.Dense) {
-	n := len(w)
-	vals := make([]float64, n)
-	for i := range w {
-		vals[i] = w[n-1-i]
-	}
-	zr := z.RawMatrix()
-	for i := 0; i < n; i++ {
-		row := zr.Data[i*zr.Stride : i*zr.Stride+n]
-		for l, r := 0, n-1; l < r; l, r = l+1, r-1 {
-			row[l], row[r] = row[r], row[l]
-		}
-	}
-	return vals, z
+// order and the matching unit eigenvectors as the columns of vecs
+// (linalg.EigenSymInPlace: LAPACK's dsyevr under the openblas tag, gonum's
+// Dsyev otherwise). a must hold both triangles; it is overwritten.
+func symEigen(a *mat.Dense) (vals []float64, vecs *mat.Dense, err error) {
+	return linalg.EigenSymInPlace(a)
 }
 
 // krylovBlock is the block size of the Lanczos iteration on an explicit
@@ -63,7 +44,7 @@ const (
 // topEigen returns the k largest eigenvalues (descending) of the symmetric
 // positive semi-definite matrix a (both triangles filled) and their unit
 // eigenvectors as the columns of an n×k matrix. a is not modified.
-func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense) {
+func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense, error) {
 	n, _ := a.Dims()
 	return topEigenOp(n, k, krylovBlock(k), func(dst, src *mat.Dense) { dst.Mul(a, src) }, 0, func() *mat.Dense { return a })
 }
@@ -78,14 +59,17 @@ func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense) {
 // block steps (a flat top of the spectrum), it continues with topEigen on
 // the explicit matrix dense(); if the basis would exceed n/2 vectors, it
 // falls back to the dense decomposition of dense().
-func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dense func() *mat.Dense) ([]float64, *mat.Dense) {
+func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dense func() *mat.Dense) ([]float64, *mat.Dense, error) {
 	if k > n {
 		k = n
 	}
-	full := func() ([]float64, *mat.Dense) {
+	full := func() ([]float64, *mat.Dense, error) {
 		c := mat.DenseCopyOf(dense())
-		vals, vecs := symEigen(c)
-		return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k))
+		vals, vecs, err := symEigen(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k)), nil
 	}
 	if n < fullEigenBelow || 4*b >= n {
 		return full()
@@ -127,7 +111,10 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 				h.Set(j, i, s)
 			}
 		}
-		th, s := symEigen(h)
+		th, s, err := symEigen(h)
+		if err != nil {
+			return nil, nil, err
+		}
 		sk := s.Slice(0, m, 0, k)
 		ritz := mat.NewDense(n, k, nil)
 		ritz.Mul(vm, sk)
@@ -144,7 +131,7 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 			converged = math.Sqrt(ss) <= krylovTol*scale
 		}
 		if converged {
-			return th[:k], ritz
+			return th[:k], ritz, nil
 		}
 		if maxSteps > 0 && step >= maxSteps {
 			// Slow convergence: finish on the explicit matrix, whose products

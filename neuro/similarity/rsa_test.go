@@ -74,7 +74,7 @@ func TestSpearmanUsesMidRanksForTies(t *testing.T) {
 		aa += sq(ra[i] - ma)
 		bb += sq(rb[i] - mb)
 	}
-	got, _ := CompareRDMs(a, b, Spearman)
+	got := must(CompareRDMs(a, b, Spearman))(t)
 	assertClose(t, "Spearman ρ", got, ab/math.Sqrt(aa*bb), 1e-14)
 }
 
