@@ -128,6 +128,21 @@ type StudyReplicates struct {
 	run.Stats
 }
 
+// PowerLawStudy is the paper's Fig. 2 experiment on one synthetic pair:
+// SubsamplingStudy of PowerLawPair(p, alpha, targetCKA, s.Seed), recording
+// the first representation and observing the second fully.
+func PowerLawStudy(p int, alpha, targetCKA float64, neurons []int, s *StudySettings) (*StudyResult, error) {
+	var seed uint64
+	if s != nil {
+		seed = s.Seed
+	}
+	pair, err := PowerLawPair(p, alpha, targetCKA, seed)
+	if err != nil {
+		return nil, err
+	}
+	return SubsamplingStudy(pair.X, pair.Y, neurons, s)
+}
+
 // ReplicateStudies runs replicates independent subsampling studies: the
 // r-th builds PowerLawPair(p, alpha, targetCKA, seed+r) and records it
 // with StudySettings seed seed+r (s.Seed is ignored). s.Progress, if set,
@@ -148,11 +163,7 @@ func ReplicateStudies(p int, alpha, targetCKA float64, neurons []int, seed uint6
 	res.Status = run.Finished
 	for r := 0; r < replicates; r++ {
 		set.Seed = seed + uint64(r)
-		pair, err := PowerLawPair(p, alpha, targetCKA, set.Seed)
-		if err != nil {
-			return nil, err
-		}
-		st, err := SubsamplingStudy(pair.X, pair.Y, neurons, &set)
+		st, err := PowerLawStudy(p, alpha, targetCKA, neurons, &set)
 		if err != nil {
 			return nil, fmt.Errorf("similarity: replicate %d (seed %d): %w", r, set.Seed, err)
 		}

@@ -327,9 +327,48 @@ func clampUnit(d []float64) {
 func fistaBox(qm, target, x *mat.Dense, maxIter int, tol float64, monitor func(*mat.Dense) float64, progress run.Progress) (int, run.Status, error) {
 	n, kp := qm.Dims()
 	_, ka := target.Dims()
-	// D = diag(QᵀQ 1) ⪰ QᵀQ because QᵀQ has non-negative entries
-	// (Gershgorin); steps of D⁻¹ undo the very different scales of Q's
-	// columns (localized top modes against diffuse tail modes).
+	step := majoriserSteps(qm)
+	y := mat.DenseCopyOf(x)
+	prev := mat.DenseCopyOf(x)
+	r := mat.NewDense(n, ka, nil)
+	g := mat.NewDense(kp, ka, nil)
+	qraw, tr := qm.RawMatrix(), target.RawMatrix()
+	rr, gr := r.RawMatrix(), g.RawMatrix()
+	t := 1.0
+	const window = 20
+	var hist [window]float64
+	for it := 1; it <= maxIter; it++ {
+		// r = Q y − T, g = Qᵀ r
+		for i := 0; i < n; i++ {
+			copy(rr.Data[i*rr.Stride:i*rr.Stride+ka], tr.Data[i*tr.Stride:i*tr.Stride+ka])
+		}
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, qraw, y.RawMatrix(), -1, rr)
+		obj := frobDot(r, r)
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, qraw, rr, 0, gr)
+		if projectedStep(x, prev, y, g, step) > 0 {
+			t = 1 // gradient restart
+		}
+		tn := 0.5 * (1 + math.Sqrt(1+4*t*t))
+		extrapolate(y, x, prev, (t-1)/tn)
+		t = tn
+		if stop, err := progress.Report(run.Step{Iteration: it, MaxIterations: maxIter, Metric: "residual ‖M − QM̃‖²", Value: obj}); stop {
+			return it, run.Stopped, err
+		}
+		v := monitor(x)
+		if it > window && math.Abs(v-hist[it%window]) <= tol {
+			return it, run.Converged, nil
+		}
+		hist[it%window] = v
+	}
+	return maxIter, run.IterationLimit, nil
+}
+
+// majoriserSteps returns the step sizes 1/Dⱼⱼ of the diagonal majoriser
+// D = diag(QᵀQ 1) ⪰ QᵀQ, which holds because QᵀQ has non-negative entries
+// (Gershgorin); steps of D⁻¹ undo the very different scales of Q's columns
+// (localized top modes against diffuse tail modes). Zero columns get step 0.
+func majoriserSteps(qm *mat.Dense) []float64 {
+	n, kp := qm.Dims()
 	qraw := qm.RawMatrix()
 	rowSum := make([]float64, n)
 	for i := 0; i < n; i++ {
@@ -347,73 +386,47 @@ func fistaBox(qm, target, x *mat.Dense, maxIter int, tol float64, monitor func(*
 			step[j] = 1 / d
 		}
 	}
-	y := mat.DenseCopyOf(x)
-	prev := mat.DenseCopyOf(x)
-	r := mat.NewDense(n, ka, nil)
-	g := mat.NewDense(kp, ka, nil)
-	tr := target.RawMatrix()
-	rr, gr, yr := r.RawMatrix(), g.RawMatrix(), y.RawMatrix()
-	xr := x.RawMatrix()
-	pr := prev.RawMatrix()
-	t := 1.0
-	const window = 20
-	var hist [window]float64
-	for it := 1; it <= maxIter; it++ {
-		// r = Q y − T, g = Qᵀ r
-		for i := 0; i < n; i++ {
-			copy(rr.Data[i*rr.Stride:i*rr.Stride+ka], tr.Data[i*tr.Stride:i*tr.Stride+ka])
-		}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, qraw, yr, -1, rr)
-		var obj float64
-		for i := 0; i < n; i++ {
-			for _, v := range rr.Data[i*rr.Stride : i*rr.Stride+ka] {
-				obj += v * v
+	return step
+}
+
+// projectedStep saves x in prev and sets x = clamp₀¹(y − D⁻¹ g) row by row
+// (step[j] = 1/Dⱼⱼ). It returns the restart test Σ (y − x)·(x − prev) of
+// O'Donoghue and Candès: positive when momentum points uphill.
+func projectedStep(x, prev, y, g *mat.Dense, step []float64) float64 {
+	xr, pr, yr, gr := x.RawMatrix(), prev.RawMatrix(), y.RawMatrix(), g.RawMatrix()
+	ka := xr.Cols
+	var restart float64
+	for j, h := range step {
+		xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
+		ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
+		ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
+		gs := gr.Data[j*gr.Stride : j*gr.Stride+ka]
+		copy(ps, xs)
+		for a := range xs {
+			v := ys[a] - h*gs[a]
+			if v < 0 {
+				v = 0
+			} else if v > 1 {
+				v = 1
 			}
+			xs[a] = v
+			restart += (ys[a] - v) * (v - ps[a])
 		}
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, qraw, rr, 0, gr)
-		var restart float64
-		for j := 0; j < kp; j++ {
-			xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
-			ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
-			ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
-			gs := gr.Data[j*gr.Stride : j*gr.Stride+ka]
-			h := step[j]
-			copy(ps, xs)
-			for a := range xs {
-				v := ys[a] - h*gs[a]
-				if v < 0 {
-					v = 0
-				} else if v > 1 {
-					v = 1
-				}
-				xs[a] = v
-				restart += (ys[a] - v) * (v - ps[a])
-			}
-		}
-		if restart > 0 {
-			t = 1
-		}
-		tn := 0.5 * (1 + math.Sqrt(1+4*t*t))
-		beta := (t - 1) / tn
-		t = tn
-		for j := 0; j < kp; j++ {
-			xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
-			ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
-			ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
-			for a := range xs {
-				ys[a] = xs[a] + beta*(xs[a]-ps[a])
-			}
-		}
-		if stop, err := progress.Report(run.Step{Iteration: it, MaxIterations: maxIter, Metric: "residual ‖M − QM̃‖²", Value: obj}); stop {
-			return it, run.Stopped, err
-		}
-		v := monitor(x)
-		if it > window && math.Abs(v-hist[it%window]) <= tol {
-			return it, run.Converged, nil
-		}
-		hist[it%window] = v
 	}
-	return maxIter, run.IterationLimit, nil
+	return restart
+}
+
+// extrapolate sets y = x + beta (x − prev), FISTA's momentum step.
+func extrapolate(y, x, prev *mat.Dense, beta float64) {
+	xr, pr, yr := x.RawMatrix(), prev.RawMatrix(), y.RawMatrix()
+	for j := 0; j < xr.Rows; j++ {
+		xs := xr.Data[j*xr.Stride : j*xr.Stride+xr.Cols]
+		ps := pr.Data[j*pr.Stride : j*pr.Stride+xr.Cols]
+		ys := yr.Data[j*yr.Stride : j*yr.Stride+xr.Cols]
+		for a := range xs {
+			ys[a] = xs[a] + beta*(xs[a]-ps[a])
+		}
+	}
 }
 
 // objective returns ‖T − Q X‖_F².

@@ -63,16 +63,8 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 	if k > n {
 		k = n
 	}
-	full := func() ([]float64, *mat.Dense, error) {
-		c := mat.DenseCopyOf(dense())
-		vals, vecs, err := symEigen(c)
-		if err != nil {
-			return nil, nil, err
-		}
-		return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k)), nil
-	}
 	if n < fullEigenBelow || 4*b >= n {
-		return full()
+		return topOfFull(dense(), k)
 	}
 	maxBasis := n / 2
 	v := mat.NewDense(n, maxBasis, nil)
@@ -90,57 +82,24 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 		avj := av.Slice(0, n, m, m+nb).(*mat.Dense)
 		apply(avj, vj)
 		m += nb
-		if m <= k {
-			// Too few vectors for k Ritz pairs yet: extend the basis.
-			blk.Copy(avj)
-			for i := 0; i < n; i++ {
-				for j := nb; j < b; j++ {
-					blk.Set(i, j, rng.NormFloat64())
-				}
-			}
-			continue
-		}
-		vm := v.Slice(0, n, 0, m).(*mat.Dense)
-		avm := av.Slice(0, n, 0, m).(*mat.Dense)
-		h := mat.NewDense(m, m, nil)
-		h.Mul(vm.T(), avm)
-		for i := 0; i < m; i++ {
-			for j := i + 1; j < m; j++ {
-				s := 0.5 * (h.At(i, j) + h.At(j, i))
-				h.Set(i, j, s)
-				h.Set(j, i, s)
+		if m > k {
+			// Enough vectors for k Ritz pairs.
+			th, ritz, converged, err := ritzPairs(v.Slice(0, n, 0, m).(*mat.Dense), av.Slice(0, n, 0, m).(*mat.Dense), k)
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case converged:
+				return th, ritz, nil
+			case maxSteps > 0 && step >= maxSteps:
+				// Slow convergence: finish on the explicit matrix, whose
+				// products are cheaper than the operator's.
+				return topEigen(dense(), k)
+			case m+b > maxBasis:
+				return topOfFull(dense(), k)
 			}
 		}
-		th, s, err := symEigen(h)
-		if err != nil {
-			return nil, nil, err
-		}
-		sk := s.Slice(0, m, 0, k)
-		ritz := mat.NewDense(n, k, nil)
-		ritz.Mul(vm, sk)
-		res := mat.NewDense(n, k, nil)
-		res.Mul(avm, sk)
-		converged := true
-		scale := math.Max(math.Abs(th[0]), math.SmallestNonzeroFloat64)
-		for j := 0; j < k && converged; j++ {
-			var ss float64
-			for i := 0; i < n; i++ {
-				r := res.At(i, j) - th[j]*ritz.At(i, j)
-				ss += r * r
-			}
-			converged = math.Sqrt(ss) <= krylovTol*scale
-		}
-		if converged {
-			return th[:k], ritz, nil
-		}
-		if maxSteps > 0 && step >= maxSteps {
-			// Slow convergence: finish on the explicit matrix, whose products
-			// are cheaper than the operator's.
-			return topEigen(dense(), k)
-		}
-		if m+b > maxBasis {
-			return full()
-		}
+		// The next block: A times the last one, topped up with random
+		// directions when orthonormalisation dropped some.
 		blk.Copy(avj)
 		for i := 0; i < n; i++ {
 			for j := nb; j < b; j++ {
@@ -148,6 +107,55 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 			}
 		}
 	}
+}
+
+// topOfFull returns the k largest eigenpairs of the symmetric a from its
+// full decomposition; a is not modified.
+func topOfFull(a *mat.Dense, k int) ([]float64, *mat.Dense, error) {
+	n, _ := a.Dims()
+	vals, vecs, err := symEigen(mat.DenseCopyOf(a))
+	if err != nil {
+		return nil, nil, err
+	}
+	return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k)), nil
+}
+
+// ritzPairs is the Rayleigh–Ritz step of block Lanczos: from an orthonormal
+// basis vm (n×m) and avm = A vm it returns the k largest Ritz values and
+// vectors and whether every pair has a relative residual
+// ‖A y − θ y‖ / θ₁ within krylovTol.
+func ritzPairs(vm, avm *mat.Dense, k int) ([]float64, *mat.Dense, bool, error) {
+	n, m := vm.Dims()
+	h := mat.NewDense(m, m, nil)
+	h.Mul(vm.T(), avm)
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			s := 0.5 * (h.At(i, j) + h.At(j, i))
+			h.Set(i, j, s)
+			h.Set(j, i, s)
+		}
+	}
+	th, s, err := symEigen(h)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	sk := s.Slice(0, m, 0, k)
+	ritz := mat.NewDense(n, k, nil)
+	ritz.Mul(vm, sk)
+	res := mat.NewDense(n, k, nil)
+	res.Mul(avm, sk)
+	scale := math.Max(math.Abs(th[0]), math.SmallestNonzeroFloat64)
+	for j := 0; j < k; j++ {
+		var ss float64
+		for i := 0; i < n; i++ {
+			r := res.At(i, j) - th[j]*ritz.At(i, j)
+			ss += r * r
+		}
+		if math.Sqrt(ss) > krylovTol*scale {
+			return th[:k], ritz, false, nil
+		}
+	}
+	return th[:k], ritz, true, nil
 }
 
 // orthonormalizeBlock orthonormalises the columns of blk against the
@@ -159,18 +167,7 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 	n, b := blk.Dims()
 	_, m := basis.Dims()
-	project := func(w *mat.Dense) {
-		if m == 0 {
-			return
-		}
-		_, c := w.Dims()
-		coef := mat.NewDense(m, c, nil)
-		for pass := 0; pass < 2; pass++ {
-			coef.Mul(basis.T(), w)
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, basis.RawMatrix(), coef.RawMatrix(), 1, w.RawMatrix())
-		}
-	}
-	project(blk)
+	projectOut(blk, basis)
 	// Work on the transpose so that each vector is contiguous.
 	rows := mat.DenseCopyOf(blk.T())
 	kept := 0
@@ -197,7 +194,7 @@ func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 			for r := 0; r < n; r++ {
 				fresh.Set(r, 0, rng.NormFloat64())
 			}
-			project(fresh)
+			projectOut(fresh, basis)
 			copy(vec, fresh.RawMatrix().Data)
 		}
 		if kept != j {
@@ -207,4 +204,19 @@ func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 	}
 	blk.Copy(rows.Slice(0, kept, 0, n).T())
 	return kept
+}
+
+// projectOut removes from the columns of w their components in the span
+// of the orthonormal columns of basis (classical Gram–Schmidt, twice).
+func projectOut(w, basis *mat.Dense) {
+	_, m := basis.Dims()
+	if m == 0 {
+		return
+	}
+	_, c := w.Dims()
+	coef := mat.NewDense(m, c, nil)
+	for pass := 0; pass < 2; pass++ {
+		coef.Mul(basis.T(), w)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, basis.RawMatrix(), coef.RawMatrix(), 1, w.RawMatrix())
+	}
 }

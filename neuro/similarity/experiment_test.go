@@ -50,6 +50,15 @@ func TestFlipExperimentTallyRecounts(t *testing.T) {
 		assertClose(t, "p-value", tl.Denoised.PRight, binomialUpper(right, 3), 1e-12)
 		assertClose(t, "p-value of reversals", tl.Sample.PReversed, binomialUpper(tl.Sample.Reversed, 3), 1e-12)
 	}
+	c := must(res.Curves())(t)
+	for j := range tally {
+		assertClose(t, "denoised gap in curves and tally", c.DenoisedGap[j].Mean, tally[j].Denoised.Gap.Mean, 1e-15)
+		assertClose(t, "one-recording gap", c.OneFittedGap[j].Mean, tally[j].OneFitted.Gap.Mean, 1e-15)
+		assertClose(t, "population of model 1", c.Population1[j].Mean, (res.PopulationCCA1[0]+res.PopulationCCA1[1]+res.PopulationCCA1[2])/3, 1e-15)
+	}
+	if len(c.Neurons) != 2 || c.Neurons[1] != 30 || len(c.Sample2) != 2 {
+		t.Fatalf("curves %+v", c)
+	}
 	// The record survives JSON (no function fields, no NaN).
 	path := filepath.Join(t.TempDir(), "flip.json")
 	data := must(json.Marshal(FlipRun{Revision: "test", Results: res, Tally: tally}))(t)

@@ -156,11 +156,7 @@ func (res *FlipReplicates) oneRecording(f *FlipModels, seed uint64, set FlipSett
 	ss.Workers = set.Workers
 	spectra := make([]*Spectrum, 3)
 	for i, x := range []*mat.Dense{f.Target, f.Model1, f.Model2} {
-		xc, err := centered("representation", x)
-		if err != nil {
-			return err
-		}
-		if spectra[i], err = fullSpectrum(xc); err != nil {
+		if spectra[i], err = spectrumOf("representation", x); err != nil {
 			return err
 		}
 	}
@@ -170,11 +166,7 @@ func (res *FlipReplicates) oneRecording(f *FlipModels, seed uint64, set FlipSett
 		if err != nil {
 			return err
 		}
-		xc, err := centered("recording", x)
-		if err != nil {
-			return err
-		}
-		sx, err := fullSpectrum(xc)
+		sx, err := spectrumOf("recording", x)
 		if err != nil {
 			return err
 		}
@@ -309,4 +301,74 @@ func ReadFlipRun(path string) (*FlipRun, error) {
 		return nil, fmt.Errorf("similarity: %s holds no flip replicates", path)
 	}
 	return &r, nil
+}
+
+// FlipCurves summarise a FlipReplicates over replicates at each neuron
+// count, for widgets.ErrorBars (x = Neurons): the mean and 95% t interval
+// of each model's sample and denoised CCA_10, of their population values
+// (the same at every neuron count) and, with OneRecording, of the
+// one-recording estimates with the fitted spectrum.
+type FlipCurves struct {
+	Neurons                    []float64
+	Sample1, Sample2           []replicates.Summary
+	Denoised1, Denoised2       []replicates.Summary
+	Population1, Population2   []replicates.Summary
+	OneFitted1, OneFitted2     []replicates.Summary
+	SampleGap, DenoisedGap     []replicates.Summary // model 2 − model 1
+	OneFittedGap, OneSampleGap []replicates.Summary
+}
+
+// Curves summarises the replicates at each neuron count. It needs at least
+// one replicate.
+func (res *FlipReplicates) Curves() (*FlipCurves, error) {
+	if len(res.Seeds) == 0 {
+		return nil, fmt.Errorf("similarity: the flip experiment has no replicates")
+	}
+	c := &FlipCurves{}
+	for _, n := range res.Settings.Neurons {
+		c.Neurons = append(c.Neurons, float64(n))
+	}
+	var err error
+	cols := func(rows [][]float64) []replicates.Summary {
+		if err != nil || len(rows) == 0 {
+			return nil
+		}
+		var s []replicates.Summary
+		s, err = replicates.Columns(rows)
+		return s
+	}
+	gap := func(a, b [][]float64) [][]float64 {
+		out := make([][]float64, len(a))
+		for r := range a {
+			for j := range a[r] {
+				out[r] = append(out[r], b[r][j]-a[r][j])
+			}
+		}
+		return out
+	}
+	repeat := func(v []float64) [][]float64 {
+		out := make([][]float64, len(v))
+		for r := range v {
+			for range res.Settings.Neurons {
+				out[r] = append(out[r], v[r])
+			}
+		}
+		return out
+	}
+	c.Sample1, c.Sample2 = cols(res.SampleCCA1), cols(res.SampleCCA2)
+	c.Denoised1, c.Denoised2 = cols(res.DenoisedCCA1), cols(res.DenoisedCCA2)
+	c.Population1, c.Population2 = cols(repeat(res.PopulationCCA1)), cols(repeat(res.PopulationCCA2))
+	c.OneFitted1, c.OneFitted2 = cols(res.OneFittedCCA1), cols(res.OneFittedCCA2)
+	c.SampleGap, c.DenoisedGap = cols(gap(res.SampleCCA1, res.SampleCCA2)), cols(gap(res.DenoisedCCA1, res.DenoisedCCA2))
+	c.OneFittedGap, c.OneSampleGap = cols(gap(res.OneFittedCCA1, res.OneFittedCCA2)), cols(gap(res.OneSampleCCA1, res.OneSampleCCA2))
+	return c, err
+}
+
+// spectrumOf is NewSpectrum naming its argument in errors.
+func spectrumOf(name string, x mat.Matrix) (*Spectrum, error) {
+	xc, err := centered(name, x)
+	if err != nil {
+		return nil, err
+	}
+	return fullSpectrum(xc)
 }

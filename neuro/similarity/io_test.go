@@ -57,8 +57,10 @@ func TestReadCSVParsesAndReportsErrors(t *testing.T) {
 	}
 	for text, want := range map[string]string{
 		"1,2\n3,4,5\n": "line 2 has 3 fields",
-		"1,2\n3,x\n":   `row 2 (stimulus 1), column 1: "x" is not a number`,
+		"1,2\n3,x\n":   `line 2 (stimulus 1), column 1: "x" is not a number`,
 		"n1,n2\n":      "no numeric rows",
+		// Comments and blank lines count as lines of the file.
+		"# P×N\nn1,n2\n\n1,2\n\n3,x\n": `line 6 (stimulus 1), column 1`,
 	} {
 		_, err := ReadCSV(strings.NewReader(text))
 		if err == nil || !strings.Contains(err.Error(), want) {

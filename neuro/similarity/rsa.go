@@ -202,42 +202,23 @@ func kendallTauA(a, b []float64) float64 {
 		}
 		return b[idx[i]] < b[idx[j]]
 	})
-	// Pairs tied in a, and tied in both.
-	var tiesA, tiesAB int64
+	as, bs := make([]float64, n), make([]float64, n)
+	for i, k := range idx {
+		as[i], bs[i] = a[k], b[k]
+	}
+	// Pairs tied in a, and tied in both (within a run of equal a, b is
+	// sorted).
+	tiesA, tiesAB := tiedPairs(as), int64(0)
 	for i := 0; i < n; {
 		j := i
-		for j+1 < n && a[idx[j+1]] == a[idx[i]] {
+		for j+1 < n && as[j+1] == as[i] {
 			j++
 		}
-		m := int64(j - i + 1)
-		tiesA += m * (m - 1) / 2
-		for k := i; k <= j; {
-			l := k
-			for l+1 <= j && b[idx[l+1]] == b[idx[k]] {
-				l++
-			}
-			mm := int64(l - k + 1)
-			tiesAB += mm * (mm - 1) / 2
-			k = l + 1
-		}
+		tiesAB += tiedPairs(bs[i : j+1])
 		i = j + 1
-	}
-	bs := make([]float64, n)
-	for i, k := range idx {
-		bs[i] = b[k]
 	}
 	swaps := mergeCount(bs, make([]float64, n))
-	// Pairs tied in b (after sorting, bs is sorted).
-	var tiesB int64
-	for i := 0; i < n; {
-		j := i
-		for j+1 < n && bs[j+1] == bs[i] {
-			j++
-		}
-		m := int64(j - i + 1)
-		tiesB += m * (m - 1) / 2
-		i = j + 1
-	}
+	tiesB := tiedPairs(bs) // after sorting, bs is sorted
 	total := int64(n) * int64(n-1) / 2
 	// Untied-in-both pairs are concordant or discordant; discordant = swaps.
 	concMinusDisc := total - tiesA - tiesB + tiesAB - 2*swaps
@@ -277,4 +258,19 @@ func mergeCount(v, buf []float64) int64 {
 	}
 	copy(v, buf[:n])
 	return c
+}
+
+// tiedPairs returns the number of pairs of equal values in sorted v.
+func tiedPairs(v []float64) int64 {
+	var ties int64
+	for i := 0; i < len(v); {
+		j := i
+		for j+1 < len(v) && v[j+1] == v[i] {
+			j++
+		}
+		m := int64(j - i + 1)
+		ties += m * (m - 1) / 2
+		i = j + 1
+	}
+	return ties
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -83,26 +84,7 @@ func topSpectrumCentered(name string, xc *mat.Dense, k int) (*Spectrum, error) {
 	var err error
 	switch {
 	case n < p:
-		var v *mat.Dense
-		if implicit {
-			vals, v, err = topEigenOp(n, k, implicitBlock, crossOperator(xc, true, 0), maxSteps, func() *mat.Dense { return covOf(xc) })
-		} else {
-			vals, v, err = topEigen(covOf(xc), k)
-		}
-		if err != nil {
-			return nil, err
-		}
-		vecs = mat.NewDense(p, k, nil)
-		vecs.Mul(xc, v)
-		for j := 0; j < k; j++ {
-			if !(vals[j] > 0) {
-				break
-			}
-			s := 1 / math.Sqrt(vals[j])
-			for i := 0; i < p; i++ {
-				vecs.Set(i, j, vecs.At(i, j)*s)
-			}
-		}
+		vals, vecs, err = topLeftSingular(xc, k, implicit, maxSteps)
 	case implicit:
 		vals, vecs, err = topEigenOp(p, k, implicitBlock, crossOperator(xc, false, 0), maxSteps, func() *mat.Dense { return gramOf(xc) })
 	default:
@@ -116,6 +98,33 @@ func topSpectrumCentered(name string, xc *mat.Dense, k int) (*Spectrum, error) {
 	}
 	scaleValues(vals, p, n)
 	return &Spectrum{Values: vals, Vectors: vecs, Stimuli: p, Neurons: n}, nil
+}
+
+// topLeftSingular returns the k largest eigenvalues of X Xᵀ and their unit
+// eigenvectors for a centred x with fewer columns than rows, from the
+// covariance XᵀX (explicit, or implicit when asked): uᵢ = X vᵢ / √λᵢ.
+func topLeftSingular(xc *mat.Dense, k int, implicit bool, maxSteps int) ([]float64, *mat.Dense, error) {
+	p, n := xc.Dims()
+	var vals []float64
+	var v *mat.Dense
+	var err error
+	if implicit {
+		vals, v, err = topEigenOp(n, k, implicitBlock, crossOperator(xc, true, 0), maxSteps, func() *mat.Dense { return covOf(xc) })
+	} else {
+		vals, v, err = topEigen(covOf(xc), k)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	vecs := mat.NewDense(p, k, nil)
+	vecs.Mul(xc, v)
+	for j := 0; j < k && vals[j] > 0; j++ {
+		s := 1 / math.Sqrt(vals[j])
+		for i := 0; i < p; i++ {
+			vecs.Set(i, j, vecs.At(i, j)*s)
+		}
+	}
+	return vals, vecs, nil
 }
 
 func scaleValues(vals []float64, p, n int) {
@@ -306,64 +315,18 @@ func ModePairs(a, b *Spectrum, k int) (*ModeDecomposition, error) {
 // chunk boundaries depend only on P, and the per-chunk sums of T are added
 // in chunk order, so the result does not depend on workers.
 func crossOperator(x *mat.Dense, cov bool, workers int) func(dst, src *mat.Dense) {
-	xr := x.RawMatrix()
-	p, n := xr.Rows, xr.Cols
-	chunks := parallel.Chunks(p, min(16, max(1, p/64)))
-	var t, part [][]float64 // t[c] is column c of XᵀV (length N)
-	row := func(i int) []float64 { return xr.Data[i*xr.Stride : i*xr.Stride+n] }
-	// accumulate sets t[c] = Σᵢ x_i · u[i][c] over all rows.
-	accumulate := func(u func(i, c int) float64, b int) {
-		if len(t) < b {
-			t = make([][]float64, b)
-			part = make([][]float64, b*len(chunks))
-			for c := range t {
-				t[c] = make([]float64, n)
-			}
-			for c := range part {
-				part[c] = make([]float64, n)
-			}
-		}
-		parallel.For(len(chunks), workers, func(_, ch int) {
-			acc := part[ch*b : (ch+1)*b]
-			for c := range acc {
-				clear(acc[c])
-			}
-			for i := chunks[ch][0]; i < chunks[ch][1]; i++ {
-				xi := row(i)
-				for c := 0; c < b; c++ {
-					if a := u(i, c); a != 0 {
-						floats.AddScaled(acc[c], a, xi)
-					}
-				}
-			}
-		})
-		for c := 0; c < b; c++ {
-			copy(t[c], part[c])
-			for ch := 1; ch < len(chunks); ch++ {
-				floats.Add(t[c], part[ch*b+c])
-			}
-		}
-	}
-	// project sets out(i, c) = xᵢ · y[c] for all rows.
-	project := func(y [][]float64, b int, out func(i, c int, v float64)) {
-		parallel.For(len(chunks), workers, func(_, ch int) {
-			for i := chunks[ch][0]; i < chunks[ch][1]; i++ {
-				xi := row(i)
-				for c := 0; c < b; c++ {
-					out(i, c, floats.Dot(xi, y[c]))
-				}
-			}
-		})
-	}
+	o := &crossOp{x: x.RawMatrix(), workers: workers}
+	o.chunks = parallel.Chunks(o.x.Rows, min(16, max(1, o.x.Rows/64)))
 	if !cov {
 		return func(dst, src *mat.Dense) {
 			_, b := src.Dims()
-			accumulate(src.At, b)
-			project(t, b, dst.Set)
+			o.accumulate(src.At, b)
+			o.project(o.t, b, dst.Set)
 		}
 	}
 	var mid *mat.Dense
 	return func(dst, src *mat.Dense) {
+		p := o.x.Rows
 		_, b := src.Dims()
 		if mid == nil || mid.RawMatrix().Cols < b {
 			mid = mat.NewDense(p, b, nil)
@@ -373,10 +336,67 @@ func crossOperator(x *mat.Dense, cov bool, workers int) func(dst, src *mat.Dense
 		for c := range ys {
 			ys[c] = mat.Col(nil, c, src)
 		}
-		project(ys, b, m.Set)
-		accumulate(m.At, b)
+		o.project(ys, b, m.Set)
+		o.accumulate(m.At, b)
 		for c := 0; c < b; c++ {
-			dst.SetCol(c, t[c])
+			dst.SetCol(c, o.t[c])
 		}
 	}
+}
+
+// crossOp holds X (P×N, row-major), its row chunks and the buffers of
+// crossOperator.
+type crossOp struct {
+	x       blas64.General
+	chunks  [][2]int
+	workers int
+	t, part [][]float64 // t[c] is column c of XᵀV (length N); part holds it per chunk
+}
+
+func (o *crossOp) row(i int) []float64 { return o.x.Data[i*o.x.Stride : i*o.x.Stride+o.x.Cols] }
+
+// accumulate sets t[c] = Σᵢ xᵢ · u(i, c) over all rows, for c < b.
+func (o *crossOp) accumulate(u func(i, c int) float64, b int) {
+	n := o.x.Cols
+	if len(o.t) < b {
+		o.t, o.part = make([][]float64, b), make([][]float64, b*len(o.chunks))
+		for c := range o.t {
+			o.t[c] = make([]float64, n)
+		}
+		for c := range o.part {
+			o.part[c] = make([]float64, n)
+		}
+	}
+	parallel.For(len(o.chunks), o.workers, func(_, ch int) {
+		acc := o.part[ch*b : (ch+1)*b]
+		for c := range acc {
+			clear(acc[c])
+		}
+		for i := o.chunks[ch][0]; i < o.chunks[ch][1]; i++ {
+			xi := o.row(i)
+			for c := 0; c < b; c++ {
+				if a := u(i, c); a != 0 {
+					floats.AddScaled(acc[c], a, xi)
+				}
+			}
+		}
+	})
+	for c := 0; c < b; c++ {
+		copy(o.t[c], o.part[c])
+		for ch := 1; ch < len(o.chunks); ch++ {
+			floats.Add(o.t[c], o.part[ch*b+c])
+		}
+	}
+}
+
+// project calls out(i, c, xᵢ · y[c]) for every row i and c < b.
+func (o *crossOp) project(y [][]float64, b int, out func(i, c int, v float64)) {
+	parallel.For(len(o.chunks), o.workers, func(_, ch int) {
+		for i := o.chunks[ch][0]; i < o.chunks[ch][1]; i++ {
+			xi := o.row(i)
+			for c := 0; c < b; c++ {
+				out(i, c, floats.Dot(xi, y[c]))
+			}
+		}
+	})
 }
