@@ -22,7 +22,8 @@
 //   - Procrustes: the angular shape distance arccos(‖XᵀY‖_* / (‖X‖_F ‖Y‖_F)),
 //     netrep's LinearMetric with alpha = 1.
 //   - RSA: representational dissimilarity matrices (Euclidean or
-//     correlation distance) compared by Spearman ρ, Kendall τ-a or cosine.
+//     correlation distance) compared by Spearman ρ, Kendall τ-a or cosine;
+//     SquareRDM expands RDM's upper-triangle vector to a P×P matrix.
 //
 // # Spectra and eigenvector overlaps
 //

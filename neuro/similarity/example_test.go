@@ -220,6 +220,23 @@ func ExampleRDM() {
 	// Output: [0.5 2 2.5]
 }
 
+func ExampleSquareRDM() {
+	x := mat.NewDense(3, 2, []float64{0, 0, 1, 0, 0, 2})
+	d, err := similarity.RDM(x, similarity.Euclidean)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := similarity.SquareRDM(d) // a mat.Matrix, e.g. for widgets.Heatmap
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(mat.Formatted(m))
+	// Output:
+	// ⎡  0  0.5    2⎤
+	// ⎢0.5    0  2.5⎥
+	// ⎣  2  2.5    0⎦
+}
+
 func ExampleCompareRDMs() {
 	a := []float64{1, 2, 3, 4}
 	b := []float64{1, 3, 2, 4}

@@ -44,6 +44,26 @@ func RDM(x mat.Matrix, metric RDMMetric) ([]float64, error) {
 	return rdmOf("X", mat.DenseCopyOf(x), metric)
 }
 
+// SquareRDM expands an RDM from its upper-triangle vector (RDM's layout,
+// length P(P−1)/2) to the symmetric P×P matrix with a zero diagonal, as
+// scipy's squareform does, for widgets.Heatmap or matrix algebra.
+func SquareRDM(d []float64) (*mat.SymDense, error) {
+	// P(P−1)/2 = len(d) ⇒ P = (1 + √(1 + 8 len(d)))/2.
+	p := int(math.Round((1 + math.Sqrt(1+8*float64(len(d)))) / 2))
+	if len(d) == 0 || p*(p-1)/2 != len(d) {
+		return nil, fmt.Errorf("similarity: an RDM vector has P(P−1)/2 entries for some P ≥ 2; got %d", len(d))
+	}
+	m := mat.NewSymDense(p, nil)
+	k := 0
+	for i := 0; i < p; i++ {
+		for j := i + 1; j < p; j++ {
+			m.SetSym(i, j, d[k])
+			k++
+		}
+	}
+	return m, nil
+}
+
 func rdmOf(name string, x *mat.Dense, metric RDMMetric) ([]float64, error) {
 	p, n := x.Dims()
 	switch metric {
