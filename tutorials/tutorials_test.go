@@ -62,6 +62,7 @@ func TestTutorialsRun(t *testing.T) {
 				t.Error(p)
 			}
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
+			checkExercises(t, nb, rep.Executed)
 		})
 	}
 }
