@@ -36,7 +36,10 @@ func TestMain(m *testing.M) {
 }
 
 func TestTutorialsStoredClean(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(nbs) == 0 {
 		t.Fatal("no tutorials found")
 	}
@@ -50,7 +53,10 @@ func TestTutorialsStoredClean(t *testing.T) {
 // TestTutorialsRun executes every lesson top to bottom, exercises and
 // solutions included, and fails on any error or stderr output.
 func TestTutorialsRun(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, nb := range nbs {
 		t.Run(nb, func(t *testing.T) {
 			start := time.Now()

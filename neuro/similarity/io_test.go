@@ -107,8 +107,12 @@ func TestReadNPYFlattensAndNamesTheFile(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "scalar.npy")
 	buf.Reset()
-	npy.Write(&buf, &npy.Array{Shape: []int{}, Data: []float64{1}})
-	os.WriteFile(path, buf.Bytes(), 0o644)
+	if err := npy.Write(&buf, &npy.Array{Shape: []int{}, Data: []float64{1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadNPY(path); err == nil || !strings.Contains(err.Error(), "similarity: npy: a scalar") || !strings.Contains(err.Error(), "scalar.npy") {
 		t.Errorf("scalar file: %v", err)
 	}
