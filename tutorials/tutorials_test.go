@@ -38,7 +38,10 @@ func TestMain(m *testing.M) {
 }
 
 func TestTutorialsStoredClean(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(nbs) == 0 {
 		t.Fatal("no tutorials found")
 	}
@@ -52,7 +55,10 @@ func TestTutorialsStoredClean(t *testing.T) {
 // TestTutorialsRun executes every lesson top to bottom, exercises and
 // solutions included, and fails on any error or stderr output.
 func TestTutorialsRun(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, nb := range nbs {
 		t.Run(nb, func(t *testing.T) {
 			start := time.Now()
@@ -64,6 +70,7 @@ func TestTutorialsRun(t *testing.T) {
 				t.Error(p)
 			}
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
+			checkExercises(t, nb, rep.Executed)
 		})
 	}
 }
@@ -91,116 +98,69 @@ func isSolution(c map[string]any) bool {
 	return c["cell_type"] == "code" && hidden
 }
 
-// isDeclarations says whether a code cell only declares (functions, types,
-// package variables): GoNB keeps those for later cells, while a %% cell's
-// statements end with it.
-func isDeclarations(src string) bool {
-	for _, l := range strings.Split(src, "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "//") {
-			continue
-		}
-		return !strings.HasPrefix(l, "%") && !strings.HasPrefix(l, "!")
-	}
-	return true
-}
-
 // placeholderMarker is what an exercise's checker prints while the
 // student's code is not done yet (e.g. "✗ not yet: your function returns 0
 // eigenvalues, want 2").
 const placeholderMarker = "not yet"
 
-// TestExercisePlaceholdersReportUnfinished runs every exercise as a
-// student first meets it: the cell before each solution (the exercise with
-// its placeholder), preceded by every declaration cell above it (only
-// declarations survive from one cell to the next, so this is the program
-// the student's run compiles), without the solution. The exercise must run
-// and its checker must say the work is not done: a checker that passes
-// the placeholder checks nothing.
-func TestExercisePlaceholdersReportUnfinished(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
-	for _, nb := range nbs {
-		data, err := os.ReadFile(nb)
-		if err != nil {
-			t.Fatal(err)
+// checkExercises reads a lesson executed top to bottom and checks each
+// exercise as a student meets it. In that run the exercise cell (the code
+// cell before a collapsed solution) ran with its placeholder, since the
+// solution comes after it; its checker must have said "not yet" there (a
+// checker that passes the placeholder checks nothing). The solution, and
+// the first cell after it that prints anything (the checker run again),
+// must not. Every lesson needs at least one exercise.
+func checkExercises(t *testing.T, nb, executed string) {
+	t.Helper()
+	data, err := os.ReadFile(executed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cells []map[string]any `json:"cells"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	exercises := 0
+	for i, c := range doc.Cells {
+		if !isSolution(c) {
+			continue
 		}
-		var full map[string]any
-		if err := json.Unmarshal(data, &full); err != nil {
-			t.Fatalf("%s: %v", nb, err)
+		p := i - 1
+		for p >= 0 && doc.Cells[p]["cell_type"] != "code" {
+			p--
 		}
-		cells, _ := full["cells"].([]any)
-		exercises := 0
-		for i, c := range cells {
-			if !isSolution(c.(map[string]any)) {
+		if p < 0 || isSolution(doc.Cells[p]) {
+			t.Errorf("%s: solution cell %d has no exercise cell before it", nb, i+1)
+			continue
+		}
+		exercises++
+		if out := cellOutput(doc.Cells[p]); !strings.Contains(out, placeholderMarker) {
+			t.Errorf("%s: the exercise in cell %d, run as given, printed\n%s\nwant its checker to say %q", nb, p+1, out, placeholderMarker)
+		}
+		for k := i; k < len(doc.Cells); k++ {
+			out := cellOutput(doc.Cells[k])
+			if doc.Cells[k]["cell_type"] != "code" || out == "" {
 				continue
 			}
-			p := i - 1
-			for p >= 0 && cells[p].(map[string]any)["cell_type"] != "code" {
-				p--
+			if strings.Contains(out, placeholderMarker) {
+				t.Errorf("%s: after the solution in cell %d, cell %d still says %q:\n%s", nb, i+1, k+1, placeholderMarker, out)
 			}
-			if p < 0 || isSolution(cells[p].(map[string]any)) {
-				t.Errorf("%s: solution cell %d has no exercise cell before it", nb, i+1)
-				continue
-			}
-			exercises++
-			var kept []any
-			for _, d := range cells[:p] {
-				dc := d.(map[string]any)
-				if dc["cell_type"] == "code" && !isSolution(dc) && isDeclarations(cellSource(dc)) {
-					kept = append(kept, dc)
-				}
-			}
-			kept = append(kept, cells[p])
-			t.Run(fmt.Sprintf("%s/cell%d", strings.TrimSuffix(nb, ".ipynb"), p+1), func(t *testing.T) {
-				out := runCells(t, nb, full, kept)
-				if !strings.Contains(out, placeholderMarker) {
-					t.Errorf("the exercise in cell %d, run as given, printed\n%s\nwant its checker to say %q", p+1, out, placeholderMarker)
-				}
-			})
+			break
 		}
-		if exercises == 0 {
-			t.Errorf("%s has no exercise with a collapsed solution", nb)
-		}
+	}
+	if exercises == 0 {
+		t.Errorf("%s has no exercise with a collapsed solution", nb)
 	}
 }
 
-// runCells executes a notebook made of cells (with full's metadata) next to
-// nb, so that relative data paths work, and returns the text its last cell
-// printed.
-func runCells(t *testing.T, nb string, full map[string]any, cells []any) string {
-	t.Helper()
-	reduced := map[string]any{}
-	for k, v := range full {
-		reduced[k] = v
-	}
-	reduced["cells"] = cells
-	data, err := json.Marshal(reduced)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(filepath.Dir(nb), ".exercise-"+filepath.Base(nb))
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Remove(path)
-	executed := t.TempDir()
-	if _, err := nbrun.Run(path, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: executed}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.ReadFile(filepath.Join(executed, filepath.Base(path)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ex map[string]any
-	if err := json.Unmarshal(out, &ex); err != nil {
-		t.Fatal(err)
-	}
-	ec := ex["cells"].([]any)
-	last := ec[len(ec)-1].(map[string]any)
+// cellOutput is the text a code cell printed (streams and text/plain).
+func cellOutput(c map[string]any) string {
 	var b strings.Builder
-	outs, _ := last["outputs"].([]any)
+	outs, _ := c["outputs"].([]any)
 	for _, o := range outs {
-		om := o.(map[string]any)
+		om, _ := o.(map[string]any)
 		if txt, ok := om["text"]; ok {
 			b.WriteString(cellSource(map[string]any{"source": txt}))
 		}

@@ -1,6 +1,6 @@
 //go:build openblas && cgo
 
-package similarity
+package linalg
 
 /*
 #cgo LDFLAGS: -lopenblas
@@ -14,26 +14,19 @@ extern void dsyevr_(const char *jobz, const char *range, const char *uplo, const
 import "C"
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/mat"
 )
 
-// eigenBackend names the dense symmetric eigensolver in use.
-const eigenBackend = "OpenBLAS LAPACK dsyevr"
+const eigenSolver = "OpenBLAS LAPACK dsyevr"
 
-// symEigenAll diagonalises a with LAPACK's dsyevr (MRRR) from OpenBLAS,
-// the driver SciPy also offers. a is row-major and symmetric, so it is its
-// own column-major transpose; the column-major eigenvector matrix comes back
-// with eigenvector j in row j of the buffer.
-func symEigenAll(a *mat.Dense) ([]float64, *mat.Dense) {
-	n, _ := a.Dims()
-	raw := a.RawMatrix()
-	buf := raw.Data
-	if raw.Stride != n {
-		buf = make([]float64, n*n)
-		for i := 0; i < n; i++ {
-			copy(buf[i*n:(i+1)*n], raw.Data[i*raw.Stride:i*raw.Stride+n])
-		}
-	}
+// eigenSymInPlace diagonalises the row-major symmetric n×n matrix in buf
+// with LAPACK's dsyevr (MRRR) from OpenBLAS, the driver SciPy also offers.
+// A row-major symmetric matrix is its own column-major transpose, so buf
+// goes to LAPACK as it is; the column-major eigenvector matrix comes back
+// with eigenvector j in row j of z.
+func eigenSymInPlace(buf []float64, n int) ([]float64, *mat.Dense, error) {
 	jobz, rng, uplo := C.char('V'), C.char('A'), C.char('L')
 	cn := C.int(n)
 	var vl, vu, abstol C.double
@@ -46,6 +39,9 @@ func symEigenAll(a *mat.Dense) ([]float64, *mat.Dense) {
 	var iwq C.int
 	C.dsyevr_(&jobz, &rng, &uplo, &cn, (*C.double)(&buf[0]), &cn, &vl, &vu, &il, &iu, &abstol,
 		&m, (*C.double)(&w[0]), (*C.double)(&z[0]), &cn, &isuppz[0], &wq, &lwork, &iwq, &liwork, &info, 1, 1, 1)
+	if info != 0 {
+		return nil, nil, fmt.Errorf("linalg: EigenSym: LAPACK dsyevr workspace query failed for the %d×%d matrix (info %d)", n, n, int(info))
+	}
 	lwork, liwork = C.int(wq), iwq
 	work := make([]float64, int(lwork))
 	iwork := make([]C.int, int(liwork))
@@ -53,7 +49,7 @@ func symEigenAll(a *mat.Dense) ([]float64, *mat.Dense) {
 		&m, (*C.double)(&w[0]), (*C.double)(&z[0]), &cn, &isuppz[0], (*C.double)(&work[0]), &lwork,
 		&iwork[0], &liwork, &info, 1, 1, 1)
 	if info != 0 {
-		panic("similarity: LAPACK dsyevr failed")
+		return nil, nil, fmt.Errorf("linalg: EigenSym: LAPACK dsyevr failed for the %d×%d matrix (info %d)", n, n, int(info))
 	}
 	vals := make([]float64, n)
 	vecs := mat.NewDense(n, n, nil)
@@ -65,5 +61,5 @@ func symEigenAll(a *mat.Dense) ([]float64, *mat.Dense) {
 			vr.Data[i*vr.Stride+c] = v
 		}
 	}
-	return vals, vecs
+	return vals, vecs, nil
 }
