@@ -124,8 +124,8 @@ func checkExercises(t *testing.T, nb, executed string) {
 	}
 	exercises := 0
 	for i, c := range doc.Cells {
-		if !isSolution(c) {
-			continue
+		if !isSolution(c) || i > 0 && isSolution(doc.Cells[i-1]) {
+			continue // not a solution, or the continuation of one
 		}
 		p := i - 1
 		for p >= 0 && doc.Cells[p]["cell_type"] != "code" {
