@@ -29,7 +29,9 @@ func Example_similarityOfTwoHalves() {
 		pref := rng.Float64() * stimuli
 		for i, lab := range labels {
 			var s float64
-			fmt.Sscanf(lab, "stim %g", &s)
+			if _, err := fmt.Sscanf(lab, "stim %g", &s); err != nil {
+				panic(err)
+			}
 			rate := 5 + 40*math.Exp(-math.Pow(math.Mod(s-pref+stimuli*1.5, stimuli)-stimuli/2, 2)/2)
 			for t := starts[i] + rng.ExpFloat64()/rate; t < ends[i]; t += rng.ExpFloat64() / rate {
 				times[u] = append(times[u], t)

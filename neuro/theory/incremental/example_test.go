@@ -11,9 +11,9 @@ import (
 // at the rescaled times the limit process predicts.
 func ExampleDescend() {
 	rng := rand.New(rand.NewPCG(1, 0))
-	data, _ := incremental.SampleData(rng, 8, 8, nil)
-	net, _ := incremental.InitNet(rng, 12, 8, 1e-12)
-	pred, _ := incremental.Predict(data, net)
+	data := must(incremental.SampleData(rng, 8, 8, nil))
+	net := must(incremental.InitNet(rng, 12, 8, 1e-12))
+	pred := must(incremental.Predict(data, net))
 	res, err := incremental.Descend(data, net, nil)
 	if err != nil {
 		fmt.Println(err)
@@ -34,9 +34,9 @@ func ExampleDescend() {
 // The limit process needs only the signs of the initialisation.
 func ExamplePredict() {
 	rng := rand.New(rand.NewPCG(2, 0))
-	data, _ := incremental.SampleData(rng, 32, 32, nil)
-	net, _ := incremental.InitNet(rng, 16, 32, 1e-6)
-	p, _ := incremental.Predict(data, net)
+	data := must(incremental.SampleData(rng, 32, 32, nil))
+	net := must(incremental.InitNet(rng, 16, 32, 1e-6))
+	p := must(incremental.Predict(data, net))
 	fmt.Println("activation order:", p.Order())
 	fmt.Printf("interpolates: %v; ‖θ∞‖² = %.2f, minimum-norm interpolator %.2f\n", p.Interpolates(), p.Norm2, p.MinNorm2)
 	// Output:
@@ -46,11 +46,19 @@ func ExamplePredict() {
 
 func ExampleInterpolationProbability() {
 	for _, m := range []int{12, 20, 28} {
-		p, _ := incremental.InterpolationProbability(128, 128, m)
+		p := must(incremental.InterpolationProbability(128, 128, m))
 		fmt.Printf("n = 256, m = %d: P(interpolation) = %.3f\n", m, p)
 	}
 	// Output:
 	// n = 256, m = 12: P(interpolation) = 0.006
 	// n = 256, m = 20: P(interpolation) = 0.576
 	// n = 256, m = 28: P(interpolation) = 0.934
+}
+
+// must stops an example on an error (examples have no *testing.T).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

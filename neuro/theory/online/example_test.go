@@ -14,10 +14,10 @@ func ExampleAdversary() {
 		d     int
 		gamma float64
 	}{{2, 0.1}, {2, 0.05}, {3, 0.1}} {
-		adv, _ := online.NewAdversary(c.d, c.gamma, 2)
-		memo, _ := online.NewMemoriser(c.gamma)
-		res, _ := online.Play(memo, adv, nil)
-		count, _ := online.GridCount(c.d, c.gamma)
+		adv := must(online.NewAdversary(c.d, c.gamma, 2))
+		memo := must(online.NewMemoriser(c.gamma))
+		res := must(online.Play(memo, adv, nil))
+		count := must(online.GridCount(c.d, c.gamma))
 		fmt.Printf("d = %d, γ = %.2f: %d mistakes, grid count %.0f\n", c.d, c.gamma, res.Mistakes, count)
 	}
 	// Output:
@@ -30,11 +30,11 @@ func ExampleAdversary() {
 // target's lines, weighted majority pays log|E| for not knowing them, the
 // memoriser pays for the area it has to cover.
 func ExamplePlay() {
-	target, _ := online.RandomNet(rand.New(rand.NewPCG(1, 0)), 2, 2, 3, 0.5)
-	stream, _ := online.SampleStream(rand.New(rand.NewPCG(1, 1)), target, 0.3, 1000)
-	oracle, _ := online.NewCellOracle(target)
-	wm, _ := online.NewWeightedMajority(0.3, 3, nil)
-	memo, _ := online.NewMemoriser(0.3)
+	target := must(online.RandomNet(rand.New(rand.NewPCG(1, 0)), 2, 2, 3, 0.5))
+	stream := must(online.SampleStream(rand.New(rand.NewPCG(1, 1)), target, 0.3, 1000))
+	oracle := must(online.NewCellOracle(target))
+	wm := must(online.NewWeightedMajority(0.3, 3, nil))
+	memo := must(online.NewMemoriser(0.3))
 	for _, l := range []struct {
 		name string
 		l    online.Learner
@@ -52,4 +52,12 @@ func ExamplePlay() {
 	// weighted majority: 2 mistakes
 	// 2γ memoriser: 6 mistakes
 	// weighted majority: 49455 experts, best 2 mistakes, bound 42.4
+}
+
+// must stops an example on an error (examples have no *testing.T).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

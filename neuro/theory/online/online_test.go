@@ -368,17 +368,24 @@ func TestSignNetLayers(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	s := marginStream(t, 1, 3, 2, 0.1, 5)
 	for name, f := range map[string]func() error{
-		"γ = 0":           func() error { _, err := NewMemoriser(0); return err },
-		"γ = 1":           func() error { _, err := GridCount(2, 1); return err },
-		"γ = -0.1":        func() error { _, err := NewWeightedMajority(-0.1, 2, nil); return err },
-		"d = 0":           func() error { _, err := NewAdversary(0, 0.1, 2); return err },
-		"d = 0 packing":   func() error { _, err := PackingBound(0, 0.1); return err },
-		"one label":       func() error { _, err := NewAdversary(2, 0.1, 1); return err },
-		"huge grid":       func() error { _, err := NewAdversary(10, 0.01, 2); return err },
-		"too many":        func() error { _, err := NewWeightedMajority(0.02, 2, nil); return err },
-		"wrong dimension": func() error { w, _ := NewWeightedMajority(0.5, 2, nil); _, err := Play(w, s, nil); return err },
-		"stream γ":        func() error { _, err := SampleStream(rand.New(rand.NewPCG(1, 1)), s.Target, 1.5, 3); return err },
-		"zero normal":     func() error { _, err := NewSignNet([]Hyperplane{{W: []float64{0, 0}}}, 2); return err },
+		"γ = 0":         func() error { _, err := NewMemoriser(0); return err },
+		"γ = 1":         func() error { _, err := GridCount(2, 1); return err },
+		"γ = -0.1":      func() error { _, err := NewWeightedMajority(-0.1, 2, nil); return err },
+		"d = 0":         func() error { _, err := NewAdversary(0, 0.1, 2); return err },
+		"d = 0 packing": func() error { _, err := PackingBound(0, 0.1); return err },
+		"one label":     func() error { _, err := NewAdversary(2, 0.1, 1); return err },
+		"huge grid":     func() error { _, err := NewAdversary(10, 0.01, 2); return err },
+		"too many":      func() error { _, err := NewWeightedMajority(0.02, 2, nil); return err },
+		"wrong dimension": func() error {
+			w, err := NewWeightedMajority(0.5, 2, nil)
+			if err != nil {
+				return err
+			}
+			_, err = Play(w, s, nil)
+			return err
+		},
+		"stream γ":    func() error { _, err := SampleStream(rand.New(rand.NewPCG(1, 1)), s.Target, 1.5, 3); return err },
+		"zero normal": func() error { _, err := NewSignNet([]Hyperplane{{W: []float64{0, 0}}}, 2); return err },
 	} {
 		err := f()
 		if err == nil {
