@@ -157,8 +157,60 @@ func (r *Ring) TrueObsFixedPoint(theta float64) *mat.VecDense {
 	return &y
 }
 
+// Model returns the truth as a CLDS in the basis of RingConfig: A, b and
+// m0 expanded on the reference Fourier basis (the truth's cos 2θ, sin 2θ,
+// cos θ and sin θ lie in its span exactly), C static, no emission offset,
+// Q = R = S0 = Noise²·I. Every analysis of a fit (Evaluate, Recovery,
+// LogLik, Smooth) applies to it unchanged, so a fit and the truth are
+// compared by the same code.
+func (r *Ring) Model() (*Model, error) {
+	cfg := RingConfig()
+	cfg.D = Zero
+	n := r.Settings.Neurons
+	m := &Model{Config: cfg, N: n}
+	grid := Grid(0, 2*math.Pi, 4*cfg.Basis.Len())
+	L := cfg.Basis.Len()
+	phi := mat.NewDense(len(grid), L, nil)
+	a, b := mat.NewDense(len(grid), 4, nil), mat.NewDense(len(grid), 2, nil)
+	for k, u := range grid {
+		cfg.Basis.Eval(phi.RawRowView(k), u)
+		a.SetRow(k, r.TrueA(u[0]).RawMatrix().Data)
+		b.SetRow(k, r.TrueB(u[0]).RawVector().Data)
+	}
+	var wa, wb, res mat.Dense
+	if err := wa.Solve(phi, a); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	if err := wb.Solve(phi, b); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	res.Mul(phi, &wa)
+	res.Sub(&res, a)
+	if e := mat.Norm(&res, math.Inf(1)); e > 1e-9 {
+		return nil, fmt.Errorf("clds: Ring.Model: the basis does not represent A(θ) (residual %.3g)", e)
+	}
+	m.Weights = Weights{A: wa.RawMatrix().Data, B: wb.RawMatrix().Data, M0: append([]float64(nil), wb.RawMatrix().Data...),
+		C: append([]float64(nil), r.Loadings.RawMatrix().Data...)}
+	v := r.Settings.Noise * r.Settings.Noise
+	m.Weights.Q, m.Weights.R, m.Weights.S0 = scaledEye(2, v), scaledEye(n, v), scaledEye(2, v)
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	return m, nil
+}
+
+func scaledEye(n int, v float64) []float64 {
+	out := eye(n)
+	for i := range out {
+		out[i] *= v
+	}
+	return out
+}
+
 // LogLik returns Σ_b log p(Y_b | U_b) under the true parameters, the
-// ceiling a fitted model's held-out log-likelihood is compared with.
+// ceiling a fitted model's held-out log-likelihood is compared with. It
+// is computed from the simulator's own parameters through package lds,
+// independently of Model.
 func (r *Ring) LogLik(trials []Trial) (float64, error) {
 	m := r.staticModel()
 	lt := make([]lds.Trial, len(trials))

@@ -17,6 +17,12 @@ import (
 // prior on the weights is not invariant under S, so the transformed model
 // is for analysis and comparison, not for refitting.
 func (m *Model) Transform(s mat.Matrix) (*Model, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return nil, fmt.Errorf("clds: Transform: S is nil")
+	}
 	d := m.Config.Latent
 	if r, c := s.Dims(); r != d || c != d {
 		return nil, fmt.Errorf("clds: Transform: S is %d×%d, want D×D = %d×%d", r, c, d, d)
@@ -72,11 +78,17 @@ func (m *Model) Transform(s mat.Matrix) (*Model, error) {
 // alignment. u is the condition at which C is evaluated; it is ignored when
 // C is static and may then be nil.
 func (m *Model) AlignTo(ref mat.Matrix, u []float64) (*Model, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if ref == nil {
+		return nil, fmt.Errorf("clds: AlignTo: ref is nil")
+	}
 	d := m.Config.Latent
 	if r, c := ref.Dims(); r != m.N || c != d {
 		return nil, fmt.Errorf("clds: AlignTo: ref is %d×%d, want N×D = %d×%d", r, c, m.N, d)
 	}
-	if m.Config.C == GP {
+	if m.Config.C.expanded() {
 		if len(u) != m.Config.Conditions() {
 			return nil, fmt.Errorf("clds: AlignTo: C depends on the condition; u has length %d, want %d", len(u), m.Config.Conditions())
 		}
