@@ -70,9 +70,11 @@
 // ObsFixedPoint the fixed points (I − A(u))⁻¹ b(u) in latent and
 // observation space (the latter does not depend on the arbitrary latent
 // coordinates, so it is what to compare with a ground truth); Transform
-// changes the latent coordinates (x′ = S x) and AlignTo picks those whose
-// loadings best match a reference (a simulation's true C), so that A(u)
-// and b(u) themselves can be compared with a ground truth; FlowField
+// and TransformAffine change the latent coordinates (x′ = S x + c: the
+// likelihood is invariant under every such map, the translation being
+// absorbed by b, d and m0) and AlignTo picks those whose emissions best
+// match a reference model (a simulation's truth), so that A(u), b(u) and
+// the latents themselves can be compared with a ground truth; FlowField
 // and CompositeFlow the vector fields of the paper's figures (a Field goes
 // straight into widgets.FlowField), Path a noise-free trajectory;
 // Recovery compares a fit with a known truth (Ring.Model) and Coverage

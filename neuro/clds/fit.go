@@ -2,6 +2,7 @@ package clds
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -430,4 +431,20 @@ func unpack(mw, ow, w []float64, lf, lg, d, out int) {
 			ow[l*out+j] = w[(off+l)*out+j]
 		}
 	}
+}
+
+// FitSeeded initialises a model of configuration cfg for the trials'
+// observation dimension with NewModel(cfg, N, rand.New(rand.NewPCG(seed,
+// 1))) and fits it: the one-call fit of the notebooks, reproducible from
+// the seed.
+func FitSeeded(cfg Config, trials []Trial, seed uint64, settings *Settings) (*Result, error) {
+	if len(trials) == 0 || trials[0].Y == nil {
+		return nil, fmt.Errorf("clds: FitSeeded: trials is empty or trials[0].Y is nil")
+	}
+	_, n := trials[0].Y.Dims()
+	init, err := NewModel(cfg, n, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		return nil, err
+	}
+	return Fit(init, trials, settings)
 }

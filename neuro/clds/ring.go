@@ -223,6 +223,79 @@ func (r *Ring) LogLik(trials []Trial) (float64, error) {
 	return m.LogLik(lt)
 }
 
+// RingReport is what the ring-attractor experiment measures on one data
+// set: recovery of the dynamics, held-out log-likelihoods and the
+// calibration of the smoother.
+type RingReport struct {
+	Seed uint64 `json:"seed"`
+	// Recovery of the CLDS, aligned to the truth (AlignTo: the affine
+	// change of latent coordinates that matches the emissions), on a
+	// 200-point heading grid (see Model.Recovery).
+	Recovery
+	// HeldOut holds the log-likelihood (nats) of the test trials under the
+	// CLDS, the static LDS and the true parameters.
+	HeldOut struct {
+		CLDS   float64 `json:"clds"`
+		Static float64 `json:"static_lds"`
+		Truth  float64 `json:"truth"`
+	} `json:"heldout_loglik"`
+	TestTrials int `json:"test_trials"`
+	TestBins   int `json:"test_bins"`
+	// Coverage is the fraction of the test trials' true latents inside
+	// the aligned CLDS smoother's 95% band (see Model.Coverage).
+	Coverage float64 `json:"coverage95"`
+	// CoverageLinear is the same after a linear alignment that matches the
+	// loadings only (x′ = S x, no translation), for comparison: it leaves
+	// the fitted latents offset by the translation the offsets absorb.
+	CoverageLinear float64 `json:"coverage95_linear_alignment"`
+}
+
+// Report measures a CLDS fitted to the first train trials (and a static
+// LDS fitted to the same trials) against the truth on the other trials.
+func (r *Ring) Report(fit, static *Model, train int) (*RingReport, error) {
+	if train <= 0 || train >= len(r.Trials) {
+		return nil, fmt.Errorf("clds: Ring.Report: train=%d, want 0 < train < %d trials", train, len(r.Trials))
+	}
+	truth, err := r.Model()
+	if err != nil {
+		return nil, err
+	}
+	al, err := fit.AlignTo(truth, nil)
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	rec, err := al.Recovery(truth, Grid(0, 2*math.Pi, 200))
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	test := r.Trials[train:]
+	rep := &RingReport{Seed: r.Settings.Seed, Recovery: *rec, TestTrials: len(test), TestBins: ObservedBins(test)}
+	if rep.HeldOut.CLDS, err = fit.LogLik(test); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: fit: %w", err)
+	}
+	if rep.HeldOut.Static, err = static.LogLik(test); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: static: %w", err)
+	}
+	if rep.HeldOut.Truth, err = r.LogLik(test); err != nil {
+		return nil, err
+	}
+	if rep.Coverage, err = al.Coverage(test, r.Latents[train:], 0.95); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	var s mat.Dense
+	if err := s.Solve(r.Loadings, fit.C(nil)); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: linear alignment: %w", err)
+	}
+	lin, err := fit.Transform(&s)
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: linear alignment: %w", err)
+	}
+	if rep.CoverageLinear, err = lin.Coverage(test, r.Latents[train:], 0.95); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	return rep, nil
+}
+
 // Split returns the first n trials for training and the rest for testing
 // (the reference's 80/20 split is Split(80) of 100 trials).
 func (r *Ring) Split(n int) (train, test []Trial) {

@@ -141,3 +141,25 @@ func checkMonotone(t *testing.T, obj []float64) {
 		}
 	}
 }
+
+// TestRingReportCollectsTheMeasures checks Ring.Report against the
+// measures computed one by one (oracle: LogLik of each model, Recovery of
+// the aligned fit, Coverage, all tested on their own).
+func TestRingReportCollectsTheMeasures(t *testing.T) {
+	r := ringFit(t)
+	rep, err := r.ring.Report(r.clds.Model, r.static.Model, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	al := must(r.clds.Model.AlignTo(must(r.ring.Model()), nil))
+	rec := must(al.Recovery(must(r.ring.Model()), Grid(0, 2*math.Pi, 200)))
+	cov := must(al.Coverage(r.test, r.ring.Latents[80:], 0.95))
+	if rep.HeldOut.CLDS != r.llC || rep.HeldOut.Static != r.llS || rep.HeldOut.Truth != r.llT || rep.Recovery.FixedPointRelError != rec.FixedPointRelError ||
+		rep.Coverage != cov || rep.TestBins != 2000 || rep.Seed != 1 {
+		t.Fatalf("report %+v disagrees with the measures: %v %v %v %+v coverage %v", rep, r.llC, r.llS, r.llT, rec, cov)
+	}
+	t.Logf("seed 1: coverage %.4f (linear alignment %.4f), A error %.4f, b error %.4f", cov, rep.CoverageLinear, rec.AMaxAbsError, rec.BMaxAbsError)
+	if _, err := r.ring.Report(r.clds.Model, r.static.Model, 100); err == nil {
+		t.Error("train = all trials was accepted")
+	}
+}
