@@ -26,3 +26,11 @@ func ExampleMemo() {
 	// computing
 	// [0 1 4 9] [0 1 4 9]
 }
+
+func ExampleMust() {
+	squares := notebooks.Must(notebooks.Memo("must-squares", func() ([]int, error) { return []int{0, 1, 4}, nil }))
+	notebooks.Check(nil, nil) // panics with the first error, if any
+	fmt.Println(squares)
+	// Output:
+	// [0 1 4]
+}

@@ -107,3 +107,25 @@ func TestMemoStoresAFittedModel(t *testing.T) {
 		t.Fatalf("log-likelihood %v, after the round trip %v (%v)", l1, l2, err)
 	}
 }
+
+// TestMustAndCheckPanicWithTheError checks that the notebook idioms stop
+// with the error they were given (oracle: the recovered value).
+func TestMustAndCheckPanicWithTheError(t *testing.T) {
+	boom := fmt.Errorf("boom")
+	for name, f := range map[string]func(){
+		"Must":  func() { Must(0, boom) },
+		"Check": func() { Check(nil, boom, fmt.Errorf("later")) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != boom {
+					t.Errorf("%s panicked with %v, want %v", name, r, boom)
+				}
+			}()
+			f()
+		}()
+	}
+	if Must(3, nil) != 3 {
+		t.Error("Must changed the value")
+	}
+}

@@ -250,6 +250,45 @@ type RingReport struct {
 	CoverageLinear float64 `json:"coverage95_linear_alignment"`
 }
 
+// RelGap returns |ℓ_CLDS − ℓ_truth| / |ℓ_truth| of the held-out
+// log-likelihoods.
+func (r *RingReport) RelGap() float64 {
+	return math.Abs(r.HeldOut.CLDS-r.HeldOut.Truth) / math.Abs(r.HeldOut.Truth)
+}
+
+// Advantage returns ℓ_CLDS − ℓ_static (nats) of the held-out
+// log-likelihoods.
+func (r *RingReport) Advantage() float64 { return r.HeldOut.CLDS - r.HeldOut.Static }
+
+// String formats the report on one line.
+func (r *RingReport) String() string {
+	return fmt.Sprintf("seed %d: eigenvalues ±%.3f; fixed points %.1f%% overall, %.1f%% worst; held-out %.1f%% from the truth, %+.0f nats over the static LDS; coverage %.3f (linear alignment %.3f)",
+		r.Seed, r.EigenvalueMaxError, 100*r.FixedPointRelError, 100*r.FixedPointWorstRelError, 100*r.RelGap(), r.Advantage(), r.Coverage, r.CoverageLinear)
+}
+
+// RingWorst is the worst value of each measure over several data sets.
+type RingWorst struct {
+	EigenvalueMaxError, FixedPointRelError, FixedPointWorstRelError float64 // largest
+	RelGap                                                          float64 // largest
+	Advantage                                                       float64 // smallest
+	CoverageMin, CoverageMax                                        float64
+}
+
+// Worst returns the worst value of each measure over reports.
+func Worst(reports []RingReport) RingWorst {
+	w := RingWorst{Advantage: math.Inf(1), CoverageMin: math.Inf(1), CoverageMax: math.Inf(-1)}
+	for i := range reports {
+		r := &reports[i]
+		w.EigenvalueMaxError = math.Max(w.EigenvalueMaxError, r.EigenvalueMaxError)
+		w.FixedPointRelError = math.Max(w.FixedPointRelError, r.FixedPointRelError)
+		w.FixedPointWorstRelError = math.Max(w.FixedPointWorstRelError, r.FixedPointWorstRelError)
+		w.RelGap = math.Max(w.RelGap, r.RelGap())
+		w.Advantage = math.Min(w.Advantage, r.Advantage())
+		w.CoverageMin, w.CoverageMax = math.Min(w.CoverageMin, r.Coverage), math.Max(w.CoverageMax, r.Coverage)
+	}
+	return w
+}
+
 // Report measures a CLDS fitted to the first train trials (and a static
 // LDS fitted to the same trials) against the truth on the other trials.
 func (r *Ring) Report(fit, static *Model, train int) (*RingReport, error) {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -161,5 +162,23 @@ func TestRingReportCollectsTheMeasures(t *testing.T) {
 	t.Logf("seed 1: coverage %.4f (linear alignment %.4f), A error %.4f, b error %.4f", cov, rep.CoverageLinear, rec.AMaxAbsError, rec.BMaxAbsError)
 	if _, err := r.ring.Report(r.clds.Model, r.static.Model, 100); err == nil {
 		t.Error("train = all trials was accepted")
+	}
+}
+
+// TestWorstTakesTheWorstOfEachMeasure checks Worst on two hand-made
+// reports (oracle: the values chosen).
+func TestWorstTakesTheWorstOfEachMeasure(t *testing.T) {
+	a, b := RingReport{Coverage: 0.93}, RingReport{Coverage: 0.97}
+	a.EigenvalueMaxError, b.EigenvalueMaxError = 0.05, 0.02
+	a.FixedPointWorstRelError, b.FixedPointWorstRelError = 0.1, 0.2
+	a.HeldOut.CLDS, a.HeldOut.Truth, a.HeldOut.Static = -101, -100, -300
+	b.HeldOut.CLDS, b.HeldOut.Truth, b.HeldOut.Static = -103, -100, -200
+	w := Worst([]RingReport{a, b})
+	if w.EigenvalueMaxError != 0.05 || w.FixedPointWorstRelError != 0.2 || math.Abs(w.RelGap-0.03) > 1e-15 || w.Advantage != 97 ||
+		w.CoverageMin != 0.93 || w.CoverageMax != 0.97 {
+		t.Fatalf("Worst = %+v", w)
+	}
+	if s := b.String(); !strings.Contains(s, "held-out 3.0% from the truth, +97 nats") {
+		t.Errorf("String: %s", s)
 	}
 }
