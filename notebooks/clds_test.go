@@ -118,7 +118,7 @@ func checkCLDSDataEfficiency(t *testing.T) {
 // cldsRing is results/clds_ring_attractor.json: one clds.RingReport for
 // the reference data set (seed 1) and one per registered replicate.
 type cldsRing struct {
-	GridPoints int              `json:"grid_points"`
+	GridPoints int               `json:"grid_points"`
 	Main       clds.RingReport   `json:"main"`
 	Replicates []clds.RingReport `json:"replicates"`
 }
