@@ -148,7 +148,13 @@ func checkCLDSRingAttractor(t *testing.T) {
 			t.Fatalf("replicate %d: seed %d, %d test trials, %d grid points; registered: seeds 101–105, 20 test trials, 200 points", i, rep.Seed, rep.TestTrials, rep.GridPoints)
 		}
 	}
-	check := func(what string, reps []clds.RingReport) {
+	// The registered run of the replicates (seeds 101–105) missed one
+	// threshold, "held-out log-likelihood within 2% of the truth's" (worst
+	// seed 102: 11.9%); the notebook records it as not reproduced, and this
+	// check asserts that recorded outcome, so that a change flipping it
+	// fails and gets the notebook's text updated.
+	const gapReproducedOnReplicates = false
+	check := func(what string, reps []clds.RingReport, gapReproduced bool) {
 		var eig, fp, fpWorst, gap float64
 		adv := math.Inf(1)
 		for _, rep := range reps {
@@ -164,15 +170,15 @@ func checkCLDSRingAttractor(t *testing.T) {
 		if !(fp < 0.15) || !(fpWorst < 0.25) {
 			t.Errorf("%s: observation-space fixed points %.3f overall (want < 0.15), %.3f at the worst heading (want < 0.25)", what, fp, fpWorst)
 		}
-		if !(gap < 0.02) {
-			t.Errorf("%s: held-out log-likelihood %.2f%% from the truth's, want < 2%%", what, 100*gap)
+		if (gap < 0.02) != gapReproduced {
+			t.Errorf("%s: held-out log-likelihood %.2f%% from the truth's; registered < 2%%, recorded outcome: reproduced = %v", what, 100*gap, gapReproduced)
 		}
 		if !(adv > 1000) {
 			t.Errorf("%s: CLDS beats the static LDS by %.1f nats, want > 1000", what, adv)
 		}
 	}
-	check("seed 1", []clds.RingReport{r.Main})
-	check("worst of seeds 101–105", r.Replicates)
+	check("seed 1", []clds.RingReport{r.Main}, true)
+	check("worst of seeds 101–105", r.Replicates, gapReproducedOnReplicates)
 	for _, rep := range r.Replicates {
 		t.Logf("seed %d: coverage of the 95%% band %.4f (linear alignment %.4f)", rep.Seed, rep.Coverage, rep.CoverageLinear)
 		if !(rep.Coverage >= 0.90 && rep.Coverage <= 0.99) {

@@ -35,9 +35,11 @@ type Figure struct {
 	noPicture bool
 
 	// Static figures; plot is the main gonum plot where there is one.
-	draw func(c draw.Canvas)
-	svg  bool
-	plot *plot.Plot
+	// overlays describes what AddLine and AddPoints drew on it.
+	draw     func(c draw.Canvas)
+	svg      bool
+	plot     *plot.Plot
+	overlays string
 }
 
 // Plot returns the gonum plot behind a static figure of this package (nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -30,7 +31,7 @@ func (f *Figure) AddLine(name string, x, y []float64, colour int, dashed bool) e
 			f.plot.Legend.Add(name, l)
 		}
 	}
-	f.text += fmt.Sprintf("; line %q of %d points", orDefault(name, "overlay"), len(x))
+	f.describeOverlay(fmt.Sprintf("; line %q of %d points", orDefault(name, "overlay"), len(x)))
 	return nil
 }
 
@@ -61,8 +62,20 @@ func (f *Figure) AddPoints(name string, x, y []float64, colour int, open bool) e
 	if name != "" {
 		f.plot.Legend.Add(name, sc)
 	}
-	f.text += fmt.Sprintf("; %d points %q", len(xy), orDefault(name, "overlay"))
+	f.describeOverlay(fmt.Sprintf("; %d markers %q", len(xy), orDefault(name, "overlay")))
 	return nil
+}
+
+// describeOverlay adds note to the figure's text. A FromPlot figure's text
+// describes its plot's axes, which the overlays extend, so it is
+// described again.
+func (f *Figure) describeOverlay(note string) {
+	base := strings.TrimSuffix(f.text, f.overlays)
+	if f.kind == "plot" {
+		base = describePlot(f.plot, f.width, f.height)
+	}
+	f.overlays += note
+	f.text = base + f.overlays
 }
 
 // traceGrey is the colour of context traces: visible, but behind the data.

@@ -27,5 +27,5 @@ func ExampleFigure_AddLine() {
 	}
 	fmt.Println(f.Text())
 	// Output:
-	// FlowField: 9×9 arrows over x₁ in [-1.5, 1.5], x₂ in [-1.5, 1.5]; speed from 0 to 2.163; line "unit circle" of 61 points; 1 points "fixed point"
+	// FlowField: 9×9 arrows over x₁ in [-1.5, 1.5], x₂ in [-1.5, 1.5]; speed from 0 to 2.163; line "unit circle" of 61 points; 1 markers "fixed point"
 }

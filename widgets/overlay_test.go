@@ -42,7 +42,7 @@ func TestOverlaysDrawOnStaticFigures(t *testing.T) {
 	if bytes.Equal(before.PNG, after.PNG) {
 		t.Error("the overlays did not change the picture")
 	}
-	if !strings.Contains(after.Text, `line "unit circle" of 50 points`) || !strings.Contains(after.Text, `1 points "fixed point"`) {
+	if !strings.Contains(after.Text, `line "unit circle" of 50 points`) || !strings.Contains(after.Text, `1 markers "fixed point"`) {
 		t.Errorf("text does not mention the overlays: %s", after.Text)
 	}
 	inter, err := Lines(nil, [][]float64{{1, 2}}, nil)
@@ -60,5 +60,22 @@ func TestOverlaysDrawOnStaticFigures(t *testing.T) {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
 			t.Errorf("error %v, want one containing %q", c.err, c.want)
 		}
+	}
+}
+
+// TestOverlaysOnAnEmptyPlotDescribeTheirRange checks that a FromPlot
+// figure drawn only by overlays describes the axes the overlays span
+// (oracle: the data added).
+func TestOverlaysOnAnEmptyPlotDescribeTheirRange(t *testing.T) {
+	o := Options{XLabel: "a", YLabel: "b"}
+	f, err := FromPlot(NewPlot(&o), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.AddLine("l", []float64{-1, 2}, []float64{0, 3}, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if txt := f.Text(); !strings.Contains(txt, "in [-1, 2]") || !strings.Contains(txt, `line "l" of 2 points`) {
+		t.Errorf("text %q", txt)
 	}
 }
