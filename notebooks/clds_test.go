@@ -93,8 +93,13 @@ func checkCLDSDataEfficiency(t *testing.T) {
 	reproduced := nc > 0 && ((nf > 0 && 2*nc <= nf) || (nf == 0 && nc <= 40))
 	t.Logf("trials to come within 0.1 nats per bin of the truth (0: not within 80): CLDS %d, flat prior %d, static LDS %d, binned LDS %d; numerical failures %v",
 		nc, nf, r.nStar(t, "static_lds"), r.nStar(t, "binned_lds"), r.Failures)
-	if !reproduced {
-		t.Errorf("registered claim n*(CLDS) <= n*(flat prior)/2 not met: %d vs %d", nc, nf)
+	// The registered run (seeds 1–5) did not reproduce the claim: n* = 20
+	// for both the CLDS and the flat-prior control. The notebook records
+	// "not reproduced here" and this asserts that recorded outcome, so a
+	// change that flips it fails and gets the notebook's text updated.
+	const efficiencyClaimReproduced = false
+	if reproduced != efficiencyClaimReproduced {
+		t.Errorf("registered claim n*(CLDS) <= n*(flat prior)/2: %d vs %d gives reproduced = %v, recorded outcome %v", nc, nf, reproduced, efficiencyClaimReproduced)
 	}
 	beats := func(what string, a, b []float64) {
 		t.Helper()

@@ -114,6 +114,7 @@ func TestMustAndCheckPanicWithTheError(t *testing.T) {
 	boom := fmt.Errorf("boom")
 	for name, f := range map[string]func(){
 		"Must":  func() { Must(0, boom) },
+		"Must2": func() { Must2(0, "", boom) },
 		"Check": func() { Check(nil, boom, fmt.Errorf("later")) },
 	} {
 		func() {

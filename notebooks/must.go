@@ -19,3 +19,11 @@ func Check(errs ...error) {
 		}
 	}
 }
+
+// Must2 is Must for calls that return two values and an error.
+func Must2[T, U any](a T, b U, err error) (T, U) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
+}
