@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/neuronb/neuronb/neuro/npy"
 )
 
@@ -229,4 +231,37 @@ func FuzzDatasetFromArrays(f *testing.F) {
 			t.Fatalf("accepted data set is invalid: %v", err)
 		}
 	})
+}
+
+// TestSqrtZScoreStandardisesTheRootedCounts checks the preprocessing on a
+// small data set (oracle: the mean and standard deviation of the square
+// roots, computed by hand) and that masked bins are left out.
+func TestSqrtZScoreStandardisesTheRootedCounts(t *testing.T) {
+	ds := &Dataset{Trials: []Trial{
+		{Y: mat.NewDense(2, 2, []float64{0, 1, 4, 9})},
+		{Y: mat.NewDense(2, 2, []float64{16, 25, -1, math.NaN()}), Mask: []bool{true, false}},
+	}}
+	if err := ds.SqrtZScore(); err != nil {
+		t.Fatal(err)
+	}
+	roots := []float64{0, 1, 2, 3, 4, 5} // mean 2.5, population sd sqrt(35/12)
+	sd := math.Sqrt(35.0 / 12)
+	got := append(append([]float64(nil), ds.Trials[0].Y.RawMatrix().Data...), ds.Trials[1].Y.RawRowView(0)...)
+	for i, r := range roots {
+		if math.Abs(got[i]-(r-2.5)/sd) > 1e-12 {
+			t.Fatalf("value %d: %v, want %v", i, got[i], (r-2.5)/sd)
+		}
+	}
+	bad := &Dataset{Trials: []Trial{{Y: mat.NewDense(1, 2, []float64{1, -2})}}}
+	if err := bad.SqrtZScore(); err == nil || !strings.Contains(err.Error(), "trials[0].Y[0,1] = -2 is negative") {
+		t.Errorf("negative count: %v", err)
+	}
+	flat := &Dataset{Trials: []Trial{{Y: mat.NewDense(1, 2, []float64{3, 3})}}}
+	if err := flat.SqrtZScore(); err == nil || !strings.Contains(err.Error(), "no spread") {
+		t.Errorf("constant data: %v", err)
+	}
+	tr := Trial{Y: mat.NewDense(2, 1, nil), U: mat.NewDense(2, 1, []float64{0.5, 1.5})}
+	if c := tr.Conditions(); len(c) != 2 || c[1][0] != 1.5 {
+		t.Errorf("Conditions = %v", c)
+	}
 }

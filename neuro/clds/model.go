@@ -425,6 +425,21 @@ func (tr *Trial) Len() int {
 	return r
 }
 
+// Conditions returns the conditions u_0 .. u_{T−1} as slices (views of
+// the rows of U; nil without conditions), the grid Evaluate takes to
+// evaluate a model along the trial.
+func (tr *Trial) Conditions() [][]float64 {
+	if tr.U == nil {
+		return nil
+	}
+	r, _ := tr.U.Dims()
+	out := make([][]float64, r)
+	for t := range out {
+		out[t] = tr.U.RawRowView(t)
+	}
+	return out
+}
+
 // Observed returns the number of observed bins (T minus the masked ones).
 func (tr *Trial) Observed() int { return (&lds.Trial{Y: tr.Y, Mask: tr.Mask}).Observed() }
 
