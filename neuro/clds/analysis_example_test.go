@@ -121,3 +121,36 @@ func ExampleRing_Report() {
 	// held-out: CLDS -687, static LDS -1507, truth -614 nats over 1000 bins
 	// eigenvalue error 0.110; fixed points 0.167 overall
 }
+
+func ExampleModel_TransformAffine() {
+	m := must(must(clds.SimulateRing(&clds.RingSettings{Trials: 3})).Model())
+	// Shift the latent coordinates by c = (0.5, 0): the fixed points move
+	// with them, the likelihood does not change.
+	moved := must(m.TransformAffine(mat.NewDiagDense(2, []float64{1, 1}), mat.NewVecDense(2, []float64{0.5, 0})))
+	u := []float64{0}
+	x0, x1 := must(m.FixedPoint(u)), must(moved.FixedPoint(u))
+	fmt.Printf("x*(0): (%.2f, %.2f) -> (%.2f, %.2f)\n", x0.AtVec(0), math.Abs(x0.AtVec(1)), x1.AtVec(0), math.Abs(x1.AtVec(1)))
+	// Output:
+	// x*(0): (1.00, 0.00) -> (1.50, 0.00)
+}
+
+func ExampleDataset_SqrtZScore() {
+	ds := &clds.Dataset{Trials: []clds.Trial{{Y: mat.NewDense(2, 2, []float64{0, 1, 4, 9})}}}
+	if err := ds.SqrtZScore(); err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.3f\n", mat.Formatted(ds.Trials[0].Y))
+	// Output:
+	// ⎡-1.342  -0.447⎤
+	// ⎣ 0.447   1.342⎦
+}
+
+func ExampleFitSeeded() {
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 12, Seed: 2}))
+	train, test := ring.Split(10)
+	res := must(clds.FitSeeded(clds.RingConfig(), train, 1, &clds.Settings{MaxIterations: 30}))
+	fmt.Printf("%v after %d iterations; held-out %.3f nats per bin over %d bins\n",
+		res.Status, res.Iterations, must(res.Model.LogLikPerBin(test)), clds.ObservedBins(test))
+	// Output:
+	// IterationLimit after 30 iterations; held-out -1.082 nats per bin over 200 bins
+}

@@ -157,15 +157,14 @@ func (r *Ring) TrueObsFixedPoint(theta float64) *mat.VecDense {
 	return &y
 }
 
-// Model returns the truth as a CLDS in the basis of RingConfig: A, b and
-// m0 expanded on the reference Fourier basis (the truth's cos 2θ, sin 2θ,
-// cos θ and sin θ lie in its span exactly), C static, no emission offset,
-// Q = R = S0 = Noise²·I. Every analysis of a fit (Evaluate, Recovery,
+// Model returns the truth as a CLDS of configuration RingConfig: A, b
+// and m0 expanded on the reference Fourier basis (the truth's cos 2θ,
+// sin 2θ, cos θ and sin θ lie in its span exactly), C static, a static
+// emission offset d = 0, Q = R = S0 = Noise²·I. Every analysis of a fit (Evaluate, Recovery,
 // LogLik, Smooth) applies to it unchanged, so a fit and the truth are
 // compared by the same code.
 func (r *Ring) Model() (*Model, error) {
 	cfg := RingConfig()
-	cfg.D = Zero
 	n := r.Settings.Neurons
 	m := &Model{Config: cfg, N: n}
 	grid := Grid(0, 2*math.Pi, 4*cfg.Basis.Len())
@@ -190,7 +189,7 @@ func (r *Ring) Model() (*Model, error) {
 		return nil, fmt.Errorf("clds: Ring.Model: the basis does not represent A(θ) (residual %.3g)", e)
 	}
 	m.Weights = Weights{A: wa.RawMatrix().Data, B: wb.RawMatrix().Data, M0: append([]float64(nil), wb.RawMatrix().Data...),
-		C: append([]float64(nil), r.Loadings.RawMatrix().Data...)}
+		C: append([]float64(nil), r.Loadings.RawMatrix().Data...), D: make([]float64, n)}
 	v := r.Settings.Noise * r.Settings.Noise
 	m.Weights.Q, m.Weights.R, m.Weights.S0 = scaledEye(2, v), scaledEye(n, v), scaledEye(2, v)
 	if err := m.Validate(); err != nil {
