@@ -226,8 +226,10 @@ func LoadCSV(path string, opts CSVOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clds: %w", err)
 	}
-	defer f.Close()
 	ds, err := ReadCSV(f, opts)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
