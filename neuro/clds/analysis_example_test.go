@@ -13,7 +13,7 @@ import (
 // ringFit fits the reference CLDS to 40 simulated trials (seed 4).
 func ringFit() (*clds.Ring, *clds.Model) {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4}))
-	init := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	return ring, must(clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100})).Model
 }
 
@@ -112,8 +112,8 @@ func must2[T, U any](a T, b U, err error) (T, U) {
 func ExampleRing_Report() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 30, Seed: 9}))
 	train, _ := ring.Split(20)
-	fit := must(clds.FitSeeded(clds.RingConfig(), train, 1, &clds.Settings{MaxIterations: 50}))
-	static := must(clds.FitSeeded(clds.StaticConfig(2), train, 1, &clds.Settings{MaxIterations: 50}))
+	fit := must(clds.FitNew(clds.RingConfig(), train, &clds.Settings{Seed: 1, MaxIterations: 50}))
+	static := must(clds.FitNew(clds.StaticConfig(2), train, &clds.Settings{Seed: 1, MaxIterations: 50}))
 	r := must(ring.Report(fit.Model, static.Model, 20))
 	fmt.Printf("held-out: CLDS %.0f, static LDS %.0f, truth %.0f nats over %d bins\n", r.HeldOut.CLDS, r.HeldOut.Static, r.HeldOut.Truth, r.TestBins)
 	fmt.Printf("eigenvalue error %.3f; fixed points %.3f overall\n", r.EigenvalueMaxError, r.FixedPointRelError)
@@ -145,10 +145,10 @@ func ExampleDataset_SqrtZScore() {
 	// ⎣ 0.447   1.342⎦
 }
 
-func ExampleFitSeeded() {
+func ExampleFitNew() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 12, Seed: 2}))
 	train, test := ring.Split(10)
-	res := must(clds.FitSeeded(clds.RingConfig(), train, 1, &clds.Settings{MaxIterations: 30}))
+	res := must(clds.FitNew(clds.RingConfig(), train, &clds.Settings{Seed: 1, MaxIterations: 30}))
 	fmt.Printf("%v after %d iterations; held-out %.3f nats per bin over %d bins\n",
 		res.Status, res.Iterations, must(res.Model.LogLikPerBin(test)), clds.ObservedBins(test))
 	// Output:

@@ -21,7 +21,7 @@ func TestFitIsIdenticalForAnyNumberOfWorkers(t *testing.T) {
 	ring := smallRing(t, 21, 70, 20)
 	cfg := RingConfig()
 	cfg.C = GP
-	init := must(NewModel(cfg, 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(NewModel(rand.New(rand.NewPCG(1, 1)), cfg, 10))
 	var ref *Result
 	for _, w := range []int{1, 2, 7} {
 		res, err := Fit(init, ring.Trials, &Settings{MaxIterations: 8, Tolerance: -1, Workers: w})
@@ -57,7 +57,7 @@ func TestLogLikIsTheEStepsLikelihoodWithoutStatistics(t *testing.T) {
 	ring := smallRing(t, 22, 9, 30)
 	cfg := RingConfig()
 	cfg.C, cfg.D = GP, GP
-	m := must(NewModel(cfg, 10, rand.New(rand.NewPCG(2, 2))))
+	m := must(NewModel(rand.New(rand.NewPCG(2, 2)), cfg, 10))
 	st, err := newEStep(m, ring.Trials, 3).run(m)
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +185,7 @@ func TestGridSeriesAndPathsMatchTheModel(t *testing.T) {
 // Result (oracle: the documented contract).
 func TestFitProgressNamesItsMetricAndCanStop(t *testing.T) {
 	ring := smallRing(t, 27, 4, 30)
-	init := must(NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10))
 	var last run.Step
 	res, err := Fit(init, ring.Trials, &Settings{MaxIterations: 30, Tolerance: -1, Progress: func(s run.Step) error {
 		last = s
@@ -213,7 +213,7 @@ func TestFitProgressNamesItsMetricAndCanStop(t *testing.T) {
 func TestNilAndMisshapenArgumentsAreErrors(t *testing.T) {
 	ring := smallRing(t, 28, 2, 10)
 	tr := ring.Trials[0]
-	m := must(NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10))
 	var nilM *Model
 	rng := rand.New(rand.NewPCG(1, 2))
 	e := func(_ any, err error) error { return err }
@@ -258,10 +258,10 @@ func e2(_, _ any, err error) error { return err }
 // same seed it starts from the GP model's weights (so the two are
 // compared from the same initialisation).
 func TestFlatKindHasNoPriorAndRoundTrips(t *testing.T) {
-	gp := must(NewModel(RingConfig(), 10, rand.New(rand.NewPCG(3, 3))))
+	gp := must(NewModel(rand.New(rand.NewPCG(3, 3)), RingConfig(), 10))
 	cfg := RingConfig()
 	cfg.A, cfg.B = Flat, Flat
-	flat := must(NewModel(cfg, 10, rand.New(rand.NewPCG(3, 3))))
+	flat := must(NewModel(rand.New(rand.NewPCG(3, 3)), cfg, 10))
 	for i := range gp.Weights.A {
 		if gp.Weights.A[i] != flat.Weights.A[i] {
 			t.Fatal("Flat and GP models from one seed start from different weights")
@@ -280,5 +280,27 @@ func TestFlatKindHasNoPriorAndRoundTrips(t *testing.T) {
 	}
 	if back.Config.A != Flat || !mat.Equal(back.A([]float64{1}), flat.A([]float64{1})) {
 		t.Fatalf("round trip lost the Flat kind or its weights: %v", back.Config.A)
+	}
+}
+
+// TestFitNewDrawsItsStartFromSettingsSeed checks that FitNew is NewModel
+// on the stream PCG(Settings.Seed, 1) followed by Fit (oracle: the two
+// calls made by hand, compared bit for bit), and that NewModel rejects a
+// nil rng.
+func TestFitNewDrawsItsStartFromSettingsSeed(t *testing.T) {
+	ring := smallRing(t, 29, 5, 30)
+	set := &Settings{Seed: 7, MaxIterations: 5, Tolerance: -1}
+	got := must(FitNew(RingConfig(), ring.Trials, set))
+	want := must(Fit(must(NewModel(rand.New(rand.NewPCG(7, 1)), RingConfig(), 10)), ring.Trials, set))
+	for k := range want.Trace {
+		if got.Trace[k] != want.Trace[k] {
+			t.Fatalf("iteration %d: FitNew %v, NewModel+Fit %v", k, got.Trace[k], want.Trace[k])
+		}
+	}
+	if _, err := NewModel(nil, RingConfig(), 10); err == nil || !strings.Contains(err.Error(), "rng is nil") {
+		t.Errorf("nil rng: %v", err)
+	}
+	if _, err := FitNew(RingConfig(), nil, nil); err == nil || !strings.Contains(err.Error(), "trials is empty") {
+		t.Errorf("no trials: %v", err)
 	}
 }

@@ -69,7 +69,7 @@ func TestWhitenPreservesLikelihoodAndEigenvalues(t *testing.T) {
 	ring := smallRing(t, 5, 3, 25)
 	cfg := RingConfig()
 	cfg.C = GP
-	m := must(NewModel(cfg, 10, rand.New(rand.NewPCG(2, 2))))
+	m := must(NewModel(rand.New(rand.NewPCG(2, 2)), cfg, 10))
 	m.Weights.Q = []float64{0.5, 0.2, 0.2, 0.3}
 	w, err := m.Whiten()
 	if err != nil {
@@ -132,7 +132,7 @@ func TestBadInputErrorsNameArgumentTrialAndIndex(t *testing.T) {
 		}
 		return out
 	}
-	m := must(NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10))
 	cases := []struct {
 		name string
 		edit func([]Trial) []Trial
@@ -151,7 +151,7 @@ func TestBadInputErrorsNameArgumentTrialAndIndex(t *testing.T) {
 			t.Errorf("%s: got %v, want a message containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := NewModel(RingConfig(), 1, rand.New(rand.NewPCG(1, 1))); err == nil || !strings.Contains(err.Error(), "Latent=2 exceeds the observation dimension N=1") {
+	if _, err := NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 1); err == nil || !strings.Contains(err.Error(), "Latent=2 exceeds the observation dimension N=1") {
 		t.Errorf("D > N: %v", err)
 	}
 	bad := m.Clone()

@@ -36,7 +36,7 @@ func benchFit(b *testing.B, cfg Config, trials []Trial, n int) {
 	b.ReportAllocs()
 	var iters int
 	for i := 0; i < b.N; i++ {
-		m, err := NewModel(cfg, n, rand.New(rand.NewPCG(1, 1)))
+		m, err := NewModel(rand.New(rand.NewPCG(1, 1)), cfg, n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestEStepDoesNotAllocatePerStep(t *testing.T) {
 	ring := smallRing(t, 9, 2, 150)
 	cfg := RingConfig()
 	cfg.C, cfg.D = GP, GP
-	m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(1, 1)))
+	m, err := NewModel(rand.New(rand.NewPCG(1, 1)), cfg, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func FuzzReadCSV(f *testing.F) {
 		if len(ds.Trials) != len(ds.TrialIDs) {
 			t.Fatalf("%d trials, %d ids", len(ds.Trials), len(ds.TrialIDs))
 		}
-		m, err := NewModel(Config{Latent: 1, Basis: Constant{M: 1}, A: Static, C: Static}, len(ds.Neurons), rand.New(rand.NewPCG(1, 1)))
+		m, err := NewModel(rand.New(rand.NewPCG(1, 1)), Config{Latent: 1, Basis: Constant{M: 1}, A: Static, C: Static}, len(ds.Neurons))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	ring := smallRing(t, 2, 3, 20)
 	cfg := RingConfig()
 	cfg.C = GP
-	m := must(NewModel(cfg, 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(NewModel(rand.New(rand.NewPCG(1, 1)), cfg, 10))
 	var buf bytes.Buffer
 	if err := m.Save(&buf); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			dst[i] = math.Exp(-(u[0] - float64(i)) * (u[0] - float64(i)))
 		}
 	}}
-	m2, err := NewModel(Config{Latent: 2, Basis: custom, A: GP, C: Static}, 4, rand.New(rand.NewPCG(1, 1)))
+	m2, err := NewModel(rand.New(rand.NewPCG(1, 1)), Config{Latent: 2, Basis: custom, A: GP, C: Static}, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func FuzzDatasetFromArrays(f *testing.F) {
 		if M := len(ds.Conditions); M > 0 {
 			cfg.Basis = Constant{M: M}
 		}
-		m := must(NewModel(cfg, len(ds.Neurons), rand.New(rand.NewPCG(1, 1))))
+		m := must(NewModel(rand.New(rand.NewPCG(1, 1)), cfg, len(ds.Neurons)))
 		if err := m.ValidateTrials(ds.Trials); err != nil {
 			t.Fatalf("accepted data set is invalid: %v", err)
 		}

@@ -51,7 +51,7 @@ func ExampleNewFourier() {
 func ExampleFit() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 30, Steps: 100, Seed: 3}))
 	train, test := ring.Split(20)
-	init := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	res, err := clds.Fit(init, train, &clds.Settings{
 		MaxIterations: 50,
 		Progress: func(s run.Step) error {
@@ -75,7 +75,7 @@ func ExampleFit() {
 
 func ExampleModel_Evaluate() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4}))
-	init := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	res := must(clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100}))
 	g := must(res.Model.Evaluate(clds.Grid(0, 2*math.Pi, 4)))
 	for k, u := range g.U {
@@ -93,7 +93,7 @@ func ExampleModel_Evaluate() {
 }
 
 func ExampleModel_FlowField() {
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	f, err := m.FlowField([]float64{math.Pi / 2}, -2, 2, 5)
 	if err != nil {
 		panic(err)
@@ -105,7 +105,7 @@ func ExampleModel_FlowField() {
 }
 
 func ExampleModel_EigenAngles() {
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(2, 2))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(2, 2)), clds.RingConfig(), 10))
 	vals, angles, err := m.EigenAngles([]float64{0})
 	if err != nil {
 		panic(err)
@@ -119,7 +119,7 @@ func ExampleModel_EigenAngles() {
 }
 
 func ExampleModel_Save() {
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	var buf bytes.Buffer
 	if err := m.Save(&buf); err != nil {
 		panic(err)
@@ -179,7 +179,7 @@ func ExampleSolveSylvester() {
 }
 
 func ExampleModel_Whiten() {
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	m.Weights.Q = []float64{0.5, 0.1, 0.1, 0.2}
 	w, err := m.Whiten()
 	if err != nil {
@@ -193,7 +193,7 @@ func ExampleModel_Whiten() {
 
 func ExampleModel_Reconstruct() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 5}))
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	yhat, err := m.Reconstruct(ring.Trials[0])
 	if err != nil {
 		panic(err)
@@ -206,7 +206,7 @@ func ExampleModel_Reconstruct() {
 
 func ExampleModel_Forecast() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 6}))
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	future := mat.NewDense(3, 1, []float64{1, 1.1, 1.2}) // headings of the next 3 bins
 	fc, err := m.Forecast(ring.Trials[0], 3, future)
 	if err != nil {
@@ -219,7 +219,7 @@ func ExampleModel_Forecast() {
 
 func ExampleModel_CompositeFlow() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 5, Seed: 7}))
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	f, err := m.CompositeFlow(ring.Trials, 6)
 	if err != nil {
 		panic(err)

@@ -21,6 +21,9 @@ type Settings struct {
 	// Tolerance stops the fit when the objective changes by at most
 	// Tolerance·|J|; 0 means 1e-9, negative means never stop early.
 	Tolerance float64
+	// Seed seeds the initial weights FitNew draws (0 is a seed like any
+	// other). Fit starts from the model it is given and draws nothing.
+	Seed uint64
 	// Workers is the number of goroutines running the E-step over trials;
 	// 0 means runtime.GOMAXPROCS(0). Results do not depend on it: trials
 	// are summed in fixed chunks in a fixed order (package parallel).
@@ -433,16 +436,20 @@ func unpack(mw, ow, w []float64, lf, lg, d, out int) {
 	}
 }
 
-// FitSeeded initialises a model of configuration cfg for the trials'
-// observation dimension with NewModel(cfg, N, rand.New(rand.NewPCG(seed,
-// 1))) and fits it: the one-call fit of the notebooks, reproducible from
-// the seed.
-func FitSeeded(cfg Config, trials []Trial, seed uint64, settings *Settings) (*Result, error) {
+// FitNew draws the initial model of configuration cfg for the trials'
+// observation dimension N from the stream seeded by settings.Seed,
+// NewModel(rand.New(rand.NewPCG(Seed, 1)), cfg, N), and fits it: the
+// one-call fit of the notebooks, reproducible from the seed.
+func FitNew(cfg Config, trials []Trial, settings *Settings) (*Result, error) {
 	if len(trials) == 0 || trials[0].Y == nil {
-		return nil, fmt.Errorf("clds: FitSeeded: trials is empty or trials[0].Y is nil")
+		return nil, fmt.Errorf("clds: FitNew: trials is empty or trials[0].Y is nil")
 	}
 	_, n := trials[0].Y.Dims()
-	init, err := NewModel(cfg, n, rand.New(rand.NewPCG(seed, 1)))
+	var seed uint64
+	if settings != nil {
+		seed = settings.Seed
+	}
+	init, err := NewModel(rand.New(rand.NewPCG(seed, 1)), cfg, n)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func TestFisherIdentityMatchesFiniteDifferences(t *testing.T) {
 	cfg := RingConfig()
 	cfg.C = GP
 	cfg.D = GP
-	m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(5, 5)))
+	m, err := NewModel(rand.New(rand.NewPCG(5, 5)), cfg, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestConstantBasisReducesToLDSEM(t *testing.T) {
 		trials[3].Mask[k] = k%4 != 1
 	}
 	cfg := Config{Latent: 2, Basis: Constant{M: 1}, A: GP, B: GP, C: GP, D: GP, M0: GP, Lambda: NoPrior}
-	m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(6, 6)))
+	m, err := NewModel(rand.New(rand.NewPCG(6, 6)), cfg, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestECMObjectiveNeverDecreases(t *testing.T) {
 		cfg := RingConfig()
 		cfg.C, cfg.D = GP, GP
 		cfg.Lambda = 0.5 + float64(seed)
-		m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(seed, 0)))
+		m, err := NewModel(rand.New(rand.NewPCG(seed, 0)), cfg, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +331,7 @@ func TestMultiDimensionalConditions(t *testing.T) {
 		ring.Trials[i].U = u
 	}
 	cfg := Config{Latent: 2, Basis: b, A: GP, B: GP, C: Static, D: Static, M0: Static}
-	m := must(NewModel(cfg, 10, rand.New(rand.NewPCG(3, 3))))
+	m := must(NewModel(rand.New(rand.NewPCG(3, 3)), cfg, 10))
 	res, err := Fit(m, ring.Trials, &Settings{MaxIterations: 50, Tolerance: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +353,7 @@ func TestNumericalFailureReturnsLastGoodParameters(t *testing.T) {
 			tr.Y.Set(k, 3, 0)
 		}
 	}
-	m := must(NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10))
 	res, err := Fit(m, ring.Trials, &Settings{MaxIterations: 20})
 	if err == nil || res == nil {
 		t.Fatalf("want a numerical failure, got err=%v", err)

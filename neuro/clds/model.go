@@ -159,12 +159,16 @@ type Model struct {
 	Weights Weights
 }
 
-// NewModel returns a model with observation dimension n, initialised as
-// in the reference notebooks: GP (and Flat) weights drawn from the prior
-// N(0, 1/λ) (N(0, 1) when λ = 0), static A = 0.5·I, static C with N(0, 1)
-// entries, offsets and static m0 zero, Q = R = S0 = I. rng makes the draw
-// reproducible.
-func NewModel(cfg Config, n int, rng *rand.Rand) (*Model, error) {
+// NewModel draws a model of configuration cfg with observation dimension
+// n from rng, initialised as in the reference notebooks: GP (and Flat)
+// weights drawn from the prior N(0, 1/λ) (N(0, 1) when λ = 0), static
+// A = 0.5·I, static C with N(0, 1) entries, offsets and static m0 zero,
+// Q = R = S0 = I. Like every function of neuro/ that draws samples, it
+// takes the *rand.Rand first; the draw is deterministic given rng.
+func NewModel(rng *rand.Rand, cfg Config, n int) (*Model, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("clds: NewModel: rng is nil")
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}

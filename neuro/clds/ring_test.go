@@ -35,7 +35,7 @@ func ringFit(t *testing.T) *ringFitResult {
 			return
 		}
 		r.train, r.test = r.ring.Split(80)
-		m, err := NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+		m, err := NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10)
 		if err != nil {
 			r.err = err
 			return
@@ -43,7 +43,7 @@ func ringFit(t *testing.T) *ringFitResult {
 		if r.clds, r.err = Fit(m, r.train, &Settings{MaxIterations: 200, Tolerance: -1}); r.err != nil {
 			return
 		}
-		sm, err := NewModel(StaticConfig(2), 10, rand.New(rand.NewPCG(1, 1)))
+		sm, err := NewModel(rand.New(rand.NewPCG(1, 1)), StaticConfig(2), 10)
 		if err != nil {
 			r.err = err
 			return

@@ -12,7 +12,7 @@ import (
 
 func ExampleModel_Transform() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 3, Seed: 8}))
-	m := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	// Double the first latent coordinate: x′ = S x.
 	s := mat.NewDiagDense(2, []float64{2, 1})
 	m2, err := m.Transform(s)
@@ -33,7 +33,7 @@ func ExampleModel_Transform() {
 
 func ExampleModel_AlignTo() {
 	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4}))
-	init := must(clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1))))
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	res := must(clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100}))
 	// The fit's latent coordinates are arbitrary (up to x′ = S x + c);
 	// express them in the simulator's, where A(θ) = 0.9 v vᵀ and

@@ -16,7 +16,7 @@ func fullGPModel(t *testing.T) *Model {
 	t.Helper()
 	cfg := RingConfig()
 	cfg.C, cfg.D = GP, GP
-	m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(4, 4)))
+	m, err := NewModel(rand.New(rand.NewPCG(4, 4)), cfg, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestTransformAffineMovesTheOffsets(t *testing.T) {
 // (oracle: the original model's weights).
 func TestAlignToUndoesAKnownChangeOfCoordinates(t *testing.T) {
 	cfg := RingConfig()
-	m, err := NewModel(cfg, 10, rand.New(rand.NewPCG(5, 5)))
+	m, err := NewModel(rand.New(rand.NewPCG(5, 5)), cfg, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +180,13 @@ func TestTransformAndAlignToRejectBadInput(t *testing.T) {
 	}{
 		{second(m.Transform(mat.NewDense(3, 2, nil))), "S is 3×2, want D×D = 2×2"},
 		{second(m.Transform(mat.NewDense(2, 2, []float64{1, 2, 2, 4}))), "S is singular"},
-		{second(m.AlignTo(must(NewModel(RingConfig(), 9, rand.New(rand.NewPCG(1, 1)))), []float64{0})), "ref has D=2, N=9, the model D=2, N=10"},
+		{second(m.AlignTo(must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 9)), []float64{0})), "ref has D=2, N=9, the model D=2, N=10"},
 		{second(m.AlignTo(m, nil)), "u has length 0, want 1"},
 		{second(m.AlignTo(nil, nil)), "ref is nil"},
 		{second(m.TransformAffine(eyeDense(2), mat.NewVecDense(3, nil))), "c has length 3, want D=2"},
-		{second(must(NewModel(Config{Latent: 2, Basis: RingConfig().Basis, A: GP, B: Static, C: Static}, 10, rand.New(rand.NewPCG(1, 1)))).TransformAffine(eyeDense(2), mat.NewVecDense(2, []float64{1, 0}))),
+		{second(must(NewModel(rand.New(rand.NewPCG(1, 1)), Config{Latent: 2, Basis: RingConfig().Basis, A: GP, B: Static, C: Static}, 10)).TransformAffine(eyeDense(2), mat.NewVecDense(2, []float64{1, 0}))),
 			"b is static, so it cannot absorb"},
-		{second(must(NewModel(Config{Latent: 2, A: Static, C: Static, D: Zero}, 10, rand.New(rand.NewPCG(1, 1)))).TransformAffine(eyeDense(2), mat.NewVecDense(2, []float64{1, 0}))),
+		{second(must(NewModel(rand.New(rand.NewPCG(1, 1)), Config{Latent: 2, A: Static, C: Static, D: Zero}, 10)).TransformAffine(eyeDense(2), mat.NewVecDense(2, []float64{1, 0}))),
 			"d is zero, so it cannot absorb"},
 	} {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
