@@ -84,7 +84,7 @@ func TestMemoStoresAFittedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m, err := clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
