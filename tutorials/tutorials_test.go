@@ -181,3 +181,35 @@ func executedDir(t *testing.T) string {
 	}
 	return t.TempDir()
 }
+
+// TestCSVExampleMatchesTheShippedFile checks that the CSV lines quoted in a
+// lesson's text are the first lines of the file it names (oracle: the
+// file).
+func TestCSVExampleMatchesTheShippedFile(t *testing.T) {
+	data, err := os.ReadFile("02_clds.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile("data/hd_cells.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []map[string]any `json:"cells"`
+	}
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nb.Cells {
+		src := cellSource(c)
+		if !strings.Contains(src, "`data/hd_cells.csv`:\n\n```\n") {
+			continue
+		}
+		quoted := strings.SplitN(strings.SplitN(src, "```\n", 2)[1], "```", 2)[0]
+		if !strings.HasPrefix(string(csv), quoted) {
+			t.Errorf("the lesson quotes\n%s\nbut data/hd_cells.csv begins\n%s", quoted, string(csv[:min(len(csv), len(quoted))]))
+		}
+		return
+	}
+	t.Fatal("02_clds.ipynb quotes no lines of data/hd_cells.csv")
+}
