@@ -144,7 +144,7 @@ func TestTrialsFromSpikesFitsACLDS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewModel(RingConfig(), 6, rand.New(rand.NewPCG(1, 2)))
+	m, err := NewModel(rand.New(rand.NewPCG(1, 2)), RingConfig(), 6)
 	if err != nil {
 		t.Fatal(err)
 	}
