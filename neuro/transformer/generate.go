@@ -6,17 +6,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
-// StopReason says why generation ended.
-type StopReason string
-
-// The reasons generation stops.
-const (
-	StopMaxTokens   StopReason = "max_new_tokens" // MaxNewTokens were generated
-	StopToken       StopReason = "stop_token"     // a stop token was generated (it is included)
-	StopContextFull StopReason = "context_full"   // the context length was reached
-)
+// LogProbMetric names the value Generate reports to its Progress: the
+// log-probability of the token just chosen.
+const LogProbMetric = "log-probability"
 
 // GenerateSettings configures Generate. A nil *GenerateSettings means the
 // defaults documented on each field.
@@ -41,9 +37,10 @@ type GenerateSettings struct {
 	KV *KVCache
 	// KeepLogits records the logits each token was chosen from.
 	KeepLogits bool
-	// Progress, if set, is called after each step with the step, the
-	// maximum number of steps and the log-probability of the chosen token.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, if set, is called after each step with the log-probability
+	// of the chosen token (LogProbMetric); returning run.ErrStop ends the
+	// generation (Status Stopped).
+	Progress run.Progress
 }
 
 // Generation is the result of Generate.
@@ -51,8 +48,12 @@ type Generation struct {
 	Tokens   []int       // generated ids, without the prompt
 	LogProbs []float64   // log-probability of each generated token under the unscaled logits
 	Logits   [][]float32 // per step, when KeepLogits
-	Stop     StopReason
-	Runtime  time.Duration
+	// Stop says why generation ended: run.Finished when a stop token was
+	// generated (it is included in Tokens), run.IterationLimit when
+	// MaxNewTokens were generated, run.ResourceLimit when the context
+	// window was full, run.Stopped when Progress asked.
+	Stop    run.Status
+	Runtime time.Duration
 }
 
 // Generate continues prompt token by token with the KV cache: the first
@@ -82,14 +83,14 @@ func (m *Model) Generate(prompt []int, s *GenerateSettings) (*Generation, error)
 		kv = m.NewKVCache()
 	}
 	rng := rand.New(rand.NewPCG(s.Seed, 0x9e3779b97f4a7c15))
-	g := &Generation{Stop: StopMaxTokens}
+	g := &Generation{Stop: run.IterationLimit}
 	next := prompt
 	for step := 0; step < maxNew; step++ {
 		if kv.Len()+len(next) > m.cfg.MaxPositions {
 			if step == 0 {
 				return nil, fmt.Errorf("transformer: Generate: prompt of %d tokens (after %d cached) exceeds the context length %d", len(prompt), kv.Len(), m.cfg.MaxPositions)
 			}
-			g.Stop = StopContextFull
+			g.Stop = run.ResourceLimit
 			break
 		}
 		out, err := m.Run(next, &RunOptions{Hooks: s.Hooks, KV: kv, LastLogitsOnly: true})
@@ -109,11 +110,17 @@ func (m *Model) Generate(prompt []int, s *GenerateSettings) (*Generation, error)
 		if s.KeepLogits {
 			g.Logits = append(g.Logits, logits)
 		}
-		if s.Progress != nil {
-			s.Progress(step+1, maxNew, lp)
-		}
 		if slices.Contains(stop, tok) {
-			g.Stop = StopToken
+			g.Stop = run.Finished
+		}
+		halt, err := s.Progress.Report(run.Step{Iteration: step + 1, MaxIterations: maxNew, Metric: LogProbMetric, Value: lp})
+		if err != nil {
+			return nil, fmt.Errorf("transformer: Generate: %w", err)
+		}
+		if halt {
+			g.Stop = run.Stopped
+		}
+		if g.Stop != run.IterationLimit {
 			break
 		}
 		next = []int{tok}
