@@ -299,3 +299,23 @@ func JailbreakAgreement(m *transformer.Model, prompts []Prompt) (float64, error)
 	}
 	return frac(agree, len(prompts)), nil
 }
+
+// ValidateSweep re-measures the validation behaviour of every shipped
+// (IA)³ sweep model (the record's IA3Validation, recomputed).
+func ValidateSweep() ([]ValidationScore, error) {
+	lrs, scales, err := IA3Sweep()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ValidationScore, len(lrs))
+	for i, lr := range lrs {
+		m, err := ScaledBase(scales[i])
+		if err != nil {
+			return nil, err
+		}
+		if out[i], err = Validate(m, lr); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
