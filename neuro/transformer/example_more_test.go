@@ -97,3 +97,18 @@ func ExampleNewModel() {
 	// Output:
 	// 21 tensors; [hook_embed blocks.0.hook_resid_pre blocks.0.ln1.hook_normalized]
 }
+
+// An activation cache entry as a gonum matrix (for widgets.Heatmap): rows
+// are positions, columns neurons.
+func ExampleTensor_Matrix() {
+	m := must(transformer.NewRandom(tinyConfig(), 1))
+	cache := must2nd(m.RunWithCache([]int{1, 5, 9}, transformer.ActName("post", 0)))
+	a := must(cache.Get("post", 0).Matrix())
+	r, c := a.Dims()
+	fmt.Println(r, c, float32(a.At(2, 7)) == cache.Get("post", 0).At(2, 7))
+	_, err := transformer.NewTensor(2, 2, 2).Matrix()
+	fmt.Println(err)
+	// Output:
+	// 3 64 true
+	// transformer: Tensor.Matrix: shape [2 2 2], want two positive dimensions
+}

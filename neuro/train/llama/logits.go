@@ -25,20 +25,9 @@ func Logits(cfg *transformer.Config, w Weights, scales [][]float32, seqs [][]int
 		return nil, err
 	}
 	names := sortedKeys(w)
-	args := make([]any, 0, len(names)+len(scales)+1)
-	for _, name := range names {
-		args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(w[name].Data), w[name].Shape...))
-	}
-	if scales != nil {
-		if len(scales) != cfg.NLayers {
-			return nil, fmt.Errorf("llama: Logits: %d scale vectors for %d layers", len(scales), cfg.NLayers)
-		}
-		for l, s := range scales {
-			if len(s) != cfg.DMLP {
-				return nil, fmt.Errorf("llama: Logits: layer %d has %d scales for %d neurons", l, len(s), cfg.DMLP)
-			}
-			args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(s), len(s)))
-		}
+	args, err := logitsArgs(cfg, w, names, scales)
+	if err != nil {
+		return nil, err
 	}
 	args = append(args, tok)
 	backend, err := autodiff.Backend()
@@ -73,6 +62,25 @@ func Logits(cfg *transformer.Config, w Weights, scales [][]float32, seqs [][]int
 		res[i] = &transformer.Tensor{Shape: []int{T, cfg.VocabSize}, Data: data[i*n : (i+1)*n : (i+1)*n]}
 	}
 	return res, nil
+}
+
+// logitsArgs returns the weights in names order, then the (IA)³ vectors,
+// as tensors.
+func logitsArgs(cfg *transformer.Config, w Weights, names []string, scales [][]float32) ([]any, error) {
+	args := make([]any, 0, len(names)+len(scales)+1)
+	for _, name := range names {
+		args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(w[name].Data), w[name].Shape...))
+	}
+	if scales != nil && len(scales) != cfg.NLayers {
+		return nil, fmt.Errorf("llama: Logits: %d scale vectors for %d layers", len(scales), cfg.NLayers)
+	}
+	for l, s := range scales {
+		if len(s) != cfg.DMLP {
+			return nil, fmt.Errorf("llama: Logits: layer %d has %d scales for %d neurons", l, len(s), cfg.DMLP)
+		}
+		args = append(args, tensors.FromFlatDataAndDimensions(slices.Clone(s), len(s)))
+	}
+	return args, nil
 }
 
 // tokenTensor checks sequences of equal length within the vocabulary and

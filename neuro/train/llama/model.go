@@ -8,7 +8,6 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 
 	"github.com/neuronb/neuronb/neuro/train/autodiff"
 	"github.com/neuronb/neuronb/neuro/transformer"
@@ -151,7 +150,7 @@ func Forward(cfg *transformer.Config, w map[string]*graph.Node, tokens *graph.No
 		h = rmsNorm(x, weight(p+"post_attention_layernorm.weight"), cfg.NormEps)
 		gate := linear(h, weight(p+"mlp.gate_proj.weight"))
 		up := linear(h, weight(p+"mlp.up_proj.weight"))
-		post := graph.Mul(activations.Swish(gate), up) // blocks.l.mlp.hook_post
+		post := graph.Mul(graph.Mul(gate, graph.Sigmoid(gate)), up) // SiLU(gate) ⊙ up: blocks.l.mlp.hook_post
 		if s, ok := w[IA3Name(l)]; ok {
 			post = graph.Mul(post, lastAxis(s, 3))
 		}
