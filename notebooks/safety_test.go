@@ -24,13 +24,17 @@ var registeredSafetyClaims = struct{ TopFraction, MinC, MaxRandomC, Alpha, MaxOv
 // reproduced it (true) or the notebook records "not reproduced here"
 // (false). A later change that flips a result fails either way.
 var safetyOutcomes = map[string]bool{
-	"exact-zero":       true,
-	"exact-all":        true,
-	"top5-c":           true,
+	"exact-zero": true,
+	"exact-all":  true,
+	// Not reproduced here: at the learning rate the validation criterion
+	// selects (0.003) the top 5% give C = 0.026 [0.005, 0.052].
+	"top5-c":           false,
 	"random-small-k":   true,
 	"top5-vs-random-t": true,
 	"over-refusal":     true,
-	"safeguard":        true,
+	// Not reproduced here: safety neurons 0.974, random neurons 0.979
+	// (mean of 10 seeds), majority class 0.750.
+	"safeguard": false,
 }
 
 // checkSafetyCausalEffect asserts the registered claims on the committed

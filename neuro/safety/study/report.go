@@ -1,11 +1,15 @@
 package study
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/neuronb/neuronb/neuro/replicates"
 )
@@ -143,22 +147,88 @@ func WriteSweep(w io.Writer, r *Results) error {
 }
 
 // WriteOverlap writes, for every fraction with random controls, each
-// control's C next to the number of its neurons among the top 1% by change
-// score and its share of the top set's summed change score: the data that
-// explain which random sets restore refusals.
+// control's C and graded C next to the number of its neurons among the top
+// 1% by change score and its share of the top set's summed change score,
+// and the correlation over all controls between that share and the graded
+// C: the data that say which random sets restore refusals.
 func WriteOverlap(w io.Writer, c *Curve) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: random controls (C, neurons among the top 1%%, share of the top set's score)\n", c.Variant)
+	fmt.Fprintf(&b, "%s: random controls as C/graded C/neurons among the top 1%%/share of the top set's score\n", c.Variant)
+	var share, graded []float64
 	for _, p := range c.Points {
 		if len(p.RandomC) == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "%-11s", fmt.Sprintf("%g%% (%d)", 100*p.Fraction, p.K))
 		for i := range p.RandomC {
-			fmt.Fprintf(&b, " %.2f/%d/%.2f", p.RandomC[i], p.RandomOverlap[i], p.RandomScoreShare[i])
+			fmt.Fprintf(&b, " %.2f/%.2f/%d/%.2f", p.RandomC[i], p.RandomCGraded[i], p.RandomOverlap[i], p.RandomScoreShare[i])
 		}
 		b.WriteByte('\n')
+		share, graded = append(share, p.RandomScoreShare...), append(graded, p.RandomCGraded...)
 	}
+	if len(share) > 2 {
+		fmt.Fprintf(&b, "correlation of the score share with the graded C over the %d controls: %.2f\n", len(share), stat.Correlation(share, graded, nil))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Previous is the reanalysis of the random controls of the earlier run of
+// the notebook (results/safety_previous_random_controls.json).
+type Previous struct {
+	About    string             `json:"about"`
+	Commit   string             `json:"commit"`
+	Top6     []string           `json:"top6"`
+	Alone    map[string]float64 `json:"alone"`
+	Controls []struct {
+		Percent float64  `json:"percent"`
+		Seed    int      `json:"seed"`
+		Counts  []int    `json:"counts"`
+		C       float64  `json:"c"`
+		Top6    []string `json:"top6_contained"`
+	} `json:"controls"`
+}
+
+// LoadPrevious reads the reanalysis.
+func LoadPrevious(path string) (*Previous, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("study: %w", err)
+	}
+	var p Previous
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("study: %s: %w", path, err)
+	}
+	return &p, nil
+}
+
+// WritePrevious writes the controls with C > 0 and the fraction of
+// controls with and without the top neuron that restored refusals.
+func WritePrevious(w io.Writer, p *Previous) error {
+	if len(p.Top6) == 0 {
+		return fmt.Errorf("study: WritePrevious: no top neurons")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "previous models (%s): top neurons %v; alone: %v\n", p.Commit, p.Top6, p.Alone)
+	with, flipWith, without, flipWithout := 0, 0, 0, 0
+	for _, c := range p.Controls {
+		has := slices.Contains(c.Top6, p.Top6[0])
+		if has {
+			with++
+			if c.C > 0 {
+				flipWith++
+			}
+		} else {
+			without++
+			if c.C > 0 {
+				flipWithout++
+			}
+		}
+		if c.C > 0 || has {
+			fmt.Fprintf(&b, "  %g%% seed %d: C = %.3f, contains %v\n", c.Percent, c.Seed, c.C, c.Top6)
+		}
+	}
+	fmt.Fprintf(&b, "controls containing %s: %d, of which %d with C > 0; without it: %d, of which %d with C > 0\n", p.Top6[0], with, flipWith, without, flipWithout)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

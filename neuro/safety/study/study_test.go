@@ -100,7 +100,7 @@ func TestResultsRoundTripAndTables(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{"5% (28)", "0.950 [0.90, 0.95]", "0.050 (", "lr 0.003", "test accuracy 0.900", "0.10/1/0.10"} {
+	for _, want := range []string{"5% (28)", "0.950 [0.90, 0.95]", "0.050 (", "lr 0.003", "test accuracy 0.900", "0.00/0.00/0/0.10"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("tables lack %q:\n%s", want, b.String())
 		}
@@ -145,4 +145,27 @@ func ExampleEvaluate() {
 	// Output:
 	// top5-c C = 0.970 [0.950, 0.990] true
 	// random-small-k largest mean 0.050 true
+}
+
+// Oracle: counting by hand on a hand-made reanalysis.
+func TestWritePreviousCountsControlsWithTheTopNeuron(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.json")
+	data := `{"commit": "abc", "top6": ["L2.47", "L2.97"], "alone": {"top 1 alone": 0.3},
+	  "controls": [{"percent": 10, "seed": 1, "c": 0.5, "top6_contained": ["L2.47"]},
+	               {"percent": 10, "seed": 2, "c": 0, "top6_contained": ["L2.97"]},
+	               {"percent": 20, "seed": 1, "c": 0, "top6_contained": []}]}`
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := study.LoadPrevious(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := study.WritePrevious(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "containing L2.47: 1, of which 1 with C > 0; without it: 2, of which 0 with C > 0") {
+		t.Errorf("WritePrevious:\n%s", b.String())
+	}
 }
