@@ -61,6 +61,7 @@ func TestTutorialsRun(t *testing.T) {
 			for _, p := range nbrun.CheckPicturesOrSkip(t, rep.Executed) {
 				t.Error(p)
 			}
+			checkExerciseOutputs(t, nb, rep.Executed)
 			t.Logf("%s: %d code cells in %.1fs", nb, len(rep.Cells), time.Since(start).Seconds())
 		})
 	}
