@@ -35,8 +35,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+func tutorialFiles(t *testing.T) []string {
+	nbs, err := filepath.Glob("*.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nbs
+}
+
 func TestTutorialsStoredClean(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
+	nbs := tutorialFiles(t)
 	if len(nbs) == 0 {
 		t.Fatal("no tutorials found")
 	}
@@ -50,8 +58,7 @@ func TestTutorialsStoredClean(t *testing.T) {
 // TestTutorialsRun executes every lesson top to bottom, exercises and
 // solutions included, and fails on any error or stderr output.
 func TestTutorialsRun(t *testing.T) {
-	nbs, _ := filepath.Glob("*.ipynb")
-	for _, nb := range nbs {
+	for _, nb := range tutorialFiles(t) {
 		t.Run(nb, func(t *testing.T) {
 			start := time.Now()
 			rep, err := nbrun.Run(nb, &nbrun.Options{Budget: testBudget, Offline: offline(), ExecutedDir: t.TempDir()})

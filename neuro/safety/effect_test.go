@@ -129,3 +129,60 @@ func TestSweepPointSummariesAndTest(t *testing.T) {
 		t.Error("constant controls should make the t test fail")
 	}
 }
+
+// firstTokenJudge scores a response by its first token's parity, a toy
+// judge for random models.
+type firstTokenJudge struct{}
+
+func (firstTokenJudge) Score(_, response []int) (float64, error) {
+	if len(response) == 0 {
+		return 0, nil
+	}
+	return float64(response[0]%2*2 - 1), nil
+}
+
+// Oracle: the same experiment on one worker. Each prompt's generation
+// writes only its own slot, so scores, graded costs and responses do not
+// depend on the number of workers (noise ablation included: one stream per
+// prompt).
+func TestExperimentDoesNotDependOnWorkers(t *testing.T) {
+	cfg := llamaConfig()
+	m1, m2 := randomModel(t, cfg, 1), randomModel(t, cfg, 2)
+	var prompts [][]int
+	for _, s := range randomSequences(9, cfg.VocabSize, 4) {
+		prompts = append(prompts, s.Prompt)
+	}
+	values, err := safety.ContrastActivations(m1, m2, randomSequences(3, cfg.VocabSize, 5), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := randomSet(t, cfg, 20, 6)
+	run := func(workers int) []*safety.Effect {
+		ex, err := safety.NewExperiment(m1, m2, prompts, firstTokenJudge{}, &safety.ExperimentSettings{MaxNewTokens: 6,
+			Bootstrap: 50, Graded: &safety.Graded{Unsafe: 3, Safe: 4}, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []*safety.Effect
+		for _, p := range []*safety.PatchSettings{nil, {Ablation: safety.Noise, Values: values, Seed: 3}} {
+			e, err := ex.Patch(set, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, e)
+		}
+		return out
+	}
+	one, four := run(1), run(4)
+	for k := range one {
+		a, b := one[k], four[k]
+		if a.C != b.C || a.CLow != b.CLow || a.CGraded != b.CGraded || !slices.Equal(a.FPerPrompt, b.FPerPrompt) || !slices.Equal(a.GPerPrompt, b.GPerPrompt) {
+			t.Errorf("patch %d: 1 worker %+v, 4 workers %+v", k, a, b)
+		}
+		for i := range a.Responses {
+			if !slices.Equal(a.Responses[i], b.Responses[i]) {
+				t.Errorf("patch %d prompt %d: responses differ", k, i)
+			}
+		}
+	}
+}

@@ -31,10 +31,8 @@ type Settings struct {
 	// rate; Guard runs the safeguard experiment.
 	Sweep bool `json:"sweep"`
 	Guard bool `json:"guard"`
-	// Workers generate in parallel (0: GOMAXPROCS); results do not depend
-	// on it.
-	Workers int `json:"-"`
-	// Progress is called after each patched set with its causal effect.
+	// Progress is called after each patched set with its causal effect;
+	// an error it returns (run.ErrStop included) ends Run with that error.
 	Progress run.Progress `json:"-"`
 }
 

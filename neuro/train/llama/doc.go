@@ -35,5 +35,10 @@
 //
 // Only this package, neuro/train/autodiff and the training commands import
 // GoMLX; the analysis packages and the notebooks, which load shipped
-// checkpoints, do not compile it.
+// checkpoints, do not compile it. Both use GoMLX's core packages only
+// (graph, tensors, the pure-Go backend: 16 packages, which kernel warm
+// compiles anyway because go.mod requires GoMLX), not its ml packages
+// (context, train, optimizers, layers: 20 more, about 7 CPU-seconds cold),
+// so kernel warm keeps compiling every notebook package, these included,
+// at the cost of two small packages of our own.
 package llama

@@ -8,9 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/train/autodiff"
@@ -285,51 +283,4 @@ func TestBadInputIsRefused(t *testing.T) {
 			t.Errorf("error %v, want %q", c.err, c.want)
 		}
 	}
-}
-
-// One Adam step of batch 32 × 24 tokens on the shape of the synthetic
-// models (175k parameters), pure-Go backend; the graph is compiled before
-// timing.
-func BenchmarkTrainStep(b *testing.B) {
-	cfg := synthConfig()
-	w, err := Init(cfg, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	backend, err := autodiff.Backend()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer backend.Finalize()
-	set, err := (&Settings{BatchSize: 32, SeqLen: 24}).resolved(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	tr, err := newTrainer(backend, cfg, w, counting(cfg.VocabSize, 24), Full, set)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tr.grad.Finalize()
-	rng := rand.New(rand.NewPCG(1, 2))
-	if _, err := tr.step(1, rng); err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	cpu0 := cpuSeconds(b)
-	for b.Loop() {
-		if _, err := tr.step(1, rng); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric((cpuSeconds(b)-cpu0)/float64(b.N), "cpu-s/step")
-}
-
-// cpuSeconds is the process's user+system CPU time: with other work on the
-// machine, CPU time per step varies less than wall time.
-func cpuSeconds(b *testing.B) float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
