@@ -49,20 +49,20 @@ func (tr *Trace) Rates(b int) ([]float64, error) {
 
 // scratch is one worker's memory for one batch element at a time.
 type scratch struct {
-	T                     int
-	iin, irec, iout, r    []float64
-	keep, keepNext, zero  []float64
-	V, Z, R, Y            []float64 // T × N (T × Outputs for Y)
-	hin, hrec, hout       []float64 // T × size, when stored
-	zIdx                  []int
-	zOff                  []int
-	yRows, gyRows         [][]float64
-	gy                    []float64
-	gin, grec, gout       []float64
-	gz, gzPrev, gv, gR    []float64
-	gk                    []float64
-	gvHist                []float64
-	qin, qrec, qout       []float64
+	T                    int
+	iin, irec, iout, r   []float64
+	keep, keepNext, zero []float64
+	V, Z, R, Y           []float64 // T × N (T × Outputs for Y)
+	hin, hrec, hout      []float64 // T × size, when stored
+	zIdx                 []int
+	zOff                 []int
+	yRows, gyRows        [][]float64
+	gy                   []float64
+	gin, grec, gout      []float64
+	gz, gzPrev, gv, gR   []float64
+	gk                   []float64
+	gvHist               []float64
+	qin, qrec, qout      []float64
 }
 
 func grow(s []float64, n int) []float64 {
