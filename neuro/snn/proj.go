@@ -53,36 +53,26 @@ func (p *proj) forward(I, x []float64, act []int, keep, v []float64) {
 		row := I[j*pre : (j+1)*pre]
 		rr := p.rho[j*pre : (j+1)*pre]
 		wr := p.w[j*pre : (j+1)*pre]
-		rr = rr[:len(row)]
+		rr, wr = rr[:len(row)], wr[:len(row)]
 		k := 1.0
 		if keep != nil {
 			k = keep[j]
 		}
 		var s float64
-		switch {
-		case act != nil && k == 1:
+		if act != nil {
+			// Decay every current and sum, then add the weights of the
+			// inputs that spiked (to the currents and to the sum).
 			for i := range row {
-				row[i] *= rr[i]
+				y := rr[i] * k * row[i]
+				row[i] = y
+				s += y
 			}
 			for _, i := range act {
 				row[i] += wr[i]
+				s += wr[i]
 			}
-			for _, y := range row {
-				s += y
-			}
-		case act != nil:
-			for i := range row {
-				row[i] *= rr[i] * k
-			}
-			for _, i := range act {
-				row[i] += wr[i]
-			}
-			for _, y := range row {
-				s += y
-			}
-		default:
+		} else {
 			x := x[:len(row)]
-			wr = wr[:len(row)]
 			for i := range row {
 				y := rr[i]*k*row[i] + wr[i]*x[i]
 				row[i] = y
@@ -151,45 +141,62 @@ func (p *proj) backward(G, gv, kNext, kCur, x []float64, act []int, Iprev, dw, d
 	for j := 0; j < p.post; j++ {
 		row := G[j*pre : (j+1)*pre]
 		rr := p.rho[j*pre : (j+1)*pre]
-		rr = rr[:len(row)]
+		wr := p.w[j*pre : (j+1)*pre]
+		rr, wr = rr[:len(row)], wr[:len(row)]
 		g := gv[j]
-		kn := 1.0
+		kn, kc := 1.0, 1.0
 		if kNext != nil {
 			kn = kNext[j]
 		}
-		if kn == 1 {
+		if kCur != nil {
+			kc = kCur[j]
+		}
+		var hp, dr []float64
+		if Iprev != nil {
+			hp, dr = Iprev[j*pre:(j+1)*pre], drho[j*pre:(j+1)*pre]
+			hp, dr = hp[:len(row)], dr[:len(row)]
+		}
+		// One fused pass per row for the common cases.
+		switch {
+		case hp != nil && gx != nil && gk == nil:
+			gx := gx[:len(row)]
 			for i := range row {
-				row[i] = g + rr[i]*row[i]
+				gi := g + rr[i]*kn*row[i]
+				row[i] = gi
+				dr[i] += gi * kc * hp[i]
+				gx[i] += wr[i] * gi
 			}
-		} else {
+		case hp != nil && gx == nil && gk == nil:
+			for i := range row {
+				gi := g + rr[i]*kn*row[i]
+				row[i] = gi
+				dr[i] += gi * kc * hp[i]
+			}
+		case hp == nil && gx != nil:
+			gx := gx[:len(row)]
+			for i := range row {
+				gi := g + rr[i]*kn*row[i]
+				row[i] = gi
+				gx[i] += wr[i] * gi
+			}
+		case hp == nil:
 			for i := range row {
 				row[i] = g + rr[i]*kn*row[i]
 			}
-		}
-		if Iprev != nil {
-			hp := Iprev[j*pre : (j+1)*pre]
-			hp = hp[:len(row)]
-			dr := drho[j*pre : (j+1)*pre]
-			dr = dr[:len(row)]
-			kc := 1.0
-			if kCur != nil {
-				kc = kCur[j]
+		default: // the Zero reset with a history
+			var sk float64
+			for i := range row {
+				gi := g + rr[i]*kn*row[i]
+				row[i] = gi
+				dr[i] += gi * kc * hp[i]
+				sk += gi * rr[i] * hp[i]
 			}
-			if kc == 1 {
+			gk[j] += sk
+			if gx != nil {
+				gx := gx[:len(row)]
 				for i, gi := range row {
-					dr[i] += gi * hp[i]
+					gx[i] += wr[i] * gi
 				}
-			} else {
-				for i, gi := range row {
-					dr[i] += gi * kc * hp[i]
-				}
-			}
-			if gk != nil {
-				var s float64
-				for i, gi := range row {
-					s += gi * rr[i] * hp[i]
-				}
-				gk[j] += s
 			}
 		}
 		dwr := dw[j*pre : (j+1)*pre]
@@ -202,14 +209,6 @@ func (p *proj) backward(G, gv, kNext, kCur, x []float64, act []int, Iprev, dw, d
 			x := x[:len(row)]
 			for i, gi := range row {
 				dwr[i] += gi * x[i]
-			}
-		}
-		if gx != nil {
-			wr := p.w[j*pre : (j+1)*pre]
-			wr = wr[:len(row)]
-			gx := gx[:len(row)]
-			for i, gi := range row {
-				gx[i] += wr[i] * gi
 			}
 		}
 	}
