@@ -215,3 +215,35 @@ func (n *Network) TimeConstants() (in, rec, out []float64) {
 	}
 	return conv(n.RhoIn), conv(n.RhoRec), conv(n.RhoOut)
 }
+
+// AsHetSyn returns the HetSyn network that n is a tying of: the same
+// weights, reset time constant and settings, with every synapse's decay
+// set to its neuron's (ρ_ji = ρ_j; for LIF and ALIF all equal ρ_m). It
+// emits the same spikes as n and its membranes agree to rounding: the
+// paper's special cases, made explicit.
+func (n *Network) AsHetSyn() *Network {
+	c := n.cfg
+	h := &Network{cfg: c, rhoR: n.rhoR}
+	h.cfg.Model = HetSyn
+	cp := func(p *train.Param[float64]) *train.Param[float64] {
+		q := train.NewParam[float64](p.Name, p.Rows, p.Cols)
+		copy(q.Value, p.Value)
+		return q
+	}
+	h.WIn, h.WRec, h.WOut = cp(n.WIn), cp(n.WRec), cp(n.WOut)
+	tie := func(p *train.Param[float64], cols int) *train.Param[float64] {
+		q := train.NewParam[float64](p.Name, p.Rows, cols)
+		for j := 0; j < p.Rows; j++ {
+			for i := 0; i < cols; i++ {
+				if p.Cols == 1 {
+					q.Value[j*cols+i] = p.Value[j]
+				} else {
+					q.Value[j*cols+i] = p.Value[j*cols+i]
+				}
+			}
+		}
+		return q
+	}
+	h.RhoIn, h.RhoRec, h.RhoOut = tie(n.RhoIn, c.Inputs), tie(n.RhoRec, c.Neurons), tie(n.RhoOut, c.Neurons)
+	return h
+}

@@ -124,6 +124,11 @@ func TestSpecialCasesAreExactTyings(t *testing.T) {
 		}
 		compareRuns(t, tc.model.String()+" vs tied HetSyn: membrane", trN.Spikes[0], trH.Spikes[0], trN.V[0], trH.V[0])
 		compareRuns(t, tc.model.String()+" vs tied HetSyn: readout", nil, nil, trN.Out[0], trH.Out[0])
+		trA, err := n.AsHetSyn().Forward(x, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareRuns(t, tc.model.String()+" vs AsHetSyn", trN.Spikes[0], trA.Spikes[0], trN.V[0], trA.V[0])
 		if tc.model == HetNeuron {
 			continue
 		}
