@@ -1,10 +1,19 @@
 package snn
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/neuronb/neuronb/kernel/kernelspec"
+	"github.com/neuronb/neuronb/neuro/internal/pyoracle"
 	"github.com/neuronb/neuronb/neuro/train"
 )
 
@@ -83,6 +92,88 @@ func BenchmarkTrainStep(b *testing.B) {
 					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 					b.ReportMetric(float64(n.ScratchBytes())/1e6, "scratch-MB")
 				})
+			}
+		}
+	}
+}
+
+// torchBench runs testdata/hetsyn_torch.py's bench mode under Debian's
+// Python with two threads and the OPENBLAS_CORETYPE the kernelspec sets.
+func torchBench(b *testing.B, bc benchCase, model Model, coreType string) map[string]any {
+	b.Helper()
+	in, err := json.Marshal(map[string]any{"mode": "bench", "model": model.String(), "inputs": bc.inputs, "neurons": bc.neurons,
+		"outputs": bc.out, "steps": bc.steps, "batch": bc.batch, "task": bc.task, "threads": 2, "repeats": 2, "iters": 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(pyoracle.Python, "testdata/hetsyn_torch.py")
+	cmd.Stdin = bytes.NewReader(in)
+	env := []string{"OPENBLAS_NUM_THREADS=2", "OMP_NUM_THREADS=2"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "OPENBLAS_CORETYPE=") && !strings.HasPrefix(kv, "OPENBLAS_NUM_THREADS=") && !strings.HasPrefix(kv, "OMP_NUM_THREADS=") {
+			env = append(env, kv)
+		}
+	}
+	if coreType != "" {
+		env = append(env, "OPENBLAS_CORETYPE="+coreType)
+	}
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("torch bench: %v", err)
+	}
+	var res map[string]any
+	if err := json.Unmarshal(out, &res); err != nil {
+		b.Fatalf("torch bench output %q: %v", out, err)
+	}
+	return res
+}
+
+// BenchmarkSideBySideTorch times one training step (forward, BPTT, AdamW,
+// clamp) of the pattern-generation network (T = 1000, batch 1) and of the
+// DMS network (T = 300, batch 32), HetSyn and LIF, in Go (best of 3, on
+// GOMAXPROCS goroutines) and in the PyTorch implementation of
+// testdata/hetsyn_torch.py (Debian's torch 1.13, float32 as the authors
+// run it, 2 threads, best of 2), and reports Go's steps/s over torch's
+// (target ≥ 1) and the memory of both Go gradient modes (scratch buffers)
+// beside torch's peak resident set. Run it alone, on an idle machine:
+//
+//	go test ./neuro/snn -run '^$' -bench SideBySideTorch -benchtime 1x -timeout 60m
+func BenchmarkSideBySideTorch(b *testing.B) {
+	if err := pyoracle.Available("torch"); err != nil {
+		b.Skip(err)
+	}
+	coreType := ""
+	if repo, err := kernelspec.FindRepo("."); err == nil {
+		if choice, err := repo.ProbeOpenBLAS(false); err == nil {
+			coreType = choice.CoreType
+		}
+	}
+	b.Logf("OPENBLAS_CORETYPE as the kernelspec sets it: %q (empty: OpenBLAS's own detection)", coreType)
+	for i := 0; i < b.N; i++ {
+		for _, bc := range benchCases {
+			for _, model := range []Model{HetSyn, LIF} {
+				best := map[GradMode]float64{}
+				mem := map[GradMode]float64{}
+				for _, mode := range []GradMode{Reverse, ForwardDecay} {
+					step, n := benchStep(b, bc, model, mode, 0)
+					best[mode] = math.Inf(1)
+					for k := 0; k < 3; k++ {
+						start := time.Now()
+						if err := step(); err != nil {
+							b.Fatal(err)
+						}
+						best[mode] = math.Min(best[mode], time.Since(start).Seconds())
+					}
+					mem[mode] = float64(n.ScratchBytes()) / 1e6
+				}
+				th := torchBench(b, bc, model, coreType)
+				ts, _ := th["seconds_per_step"].(float64)
+				rss, _ := th["peak_rss_bytes"].(float64)
+				goBest := math.Min(best[Reverse], best[ForwardDecay])
+				b.Logf("%-17s %-6v Go reverse %.3fs (scratch %.1f MB), forward-mode decays %.3fs (scratch %.1f MB); torch %.3fs (peak RSS %.0f MB); Go/torch steps/s = %.1f",
+					bc.name, model, best[Reverse], mem[Reverse], best[ForwardDecay], mem[ForwardDecay], ts, rss/1e6, ts/goBest)
+				b.ReportMetric(ts/goBest, bc.name+"-"+model.String()+"-go/torch")
 			}
 		}
 	}

@@ -63,3 +63,32 @@ func TestClaimVerdicts(t *testing.T) {
 		t.Error("a claim about a model without runs evaluated without error")
 	}
 }
+
+// Curves put the clean condition in its place and summarise over seeds.
+func TestCurves(t *testing.T) {
+	r := syntheticResults(map[string][]float64{"LIF": {0.5, 0.5, 0.5, 0.5, 0.5}}, map[string][]float64{"LIF": {0.6, 0.6, 0.6, 0.6, 0.6}})
+	r.Models = []string{"LIF"}
+	for _, d := range r.DMS.Runs {
+		d.Stretch = []float64{0.1, 0.2, 0.3, 0.4} // at 0.5, 0.75, 1.5, 2
+	}
+	c, err := r.Curve("pattern_noise_add")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.X) != 5 || c.X[0] != 0 || c.Y[0][0].Mean != 0.5 || c.Y[0][3].Mean != 1 {
+		t.Errorf("pattern_noise_add: x %v, means %v, %v", c.X, c.Y[0][0].Mean, c.Y[0][3].Mean)
+	}
+	s, err := r.Curve("dms_stretch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.1, 0.2, 1, 0.3, 0.4} // accuracy at the trained delay (1) sits at stretch 1
+	for i, x := range []float64{0.5, 0.75, 1, 1.5, 2} {
+		if s.X[i] != x || s.Y[0][i].Mean != want[i] {
+			t.Errorf("dms_stretch point %d: x %v, mean %v; want %v, %v", i, s.X[i], s.Y[0][i].Mean, x, want[i])
+		}
+	}
+	if _, err := r.Curve("nonsense"); err == nil {
+		t.Error("an unknown curve gave no error")
+	}
+}

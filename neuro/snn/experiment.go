@@ -1,7 +1,6 @@
 package snn
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -439,19 +438,11 @@ type Results struct {
 // PatternMetric returns, for each of the results' seeds in order, f of the
 // model's pattern-generation run.
 func (r *Results) PatternMetric(model string, f func(*PatternRun) float64) ([]float64, error) {
-	if r.Pattern == nil {
-		return nil, fmt.Errorf("snn: results hold no pattern-generation runs")
-	}
 	out := make([]float64, 0, len(r.Seeds))
 	for _, s := range r.Seeds {
-		var run *PatternRun
-		for _, x := range r.Pattern.Runs {
-			if x.Model == model && x.Seed == s {
-				run = x
-			}
-		}
-		if run == nil {
-			return nil, fmt.Errorf("snn: no pattern-generation run of %s with seed %d", model, s)
+		run, err := r.patternRun(model, s)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, f(run))
 	}
@@ -461,19 +452,11 @@ func (r *Results) PatternMetric(model string, f func(*PatternRun) float64) ([]fl
 // DMSMetric returns, for each of the results' seeds in order, f of the
 // model's DMS run.
 func (r *Results) DMSMetric(model string, f func(*DMSRun) float64) ([]float64, error) {
-	if r.DMS == nil {
-		return nil, fmt.Errorf("snn: results hold no DMS runs")
-	}
 	out := make([]float64, 0, len(r.Seeds))
 	for _, s := range r.Seeds {
-		var run *DMSRun
-		for _, x := range r.DMS.Runs {
-			if x.Model == model && x.Seed == s {
-				run = x
-			}
-		}
-		if run == nil {
-			return nil, fmt.Errorf("snn: no DMS run of %s with seed %d", model, s)
+		run, err := r.dmsRun(model, s)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, f(run))
 	}
