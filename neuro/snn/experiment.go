@@ -122,8 +122,12 @@ type PatternProtocol struct {
 	Mode GradMode `json:"grad_mode"`
 }
 
-// Resolved returns p with its defaults filled in.
+// Resolved returns p with its defaults filled in (those of its task
+// included, when valid).
 func (p PatternProtocol) Resolved() PatternProtocol {
+	if t, err := p.Task.resolved(); err == nil {
+		p.Task = t
+	}
 	if p.Neurons == 0 {
 		p.Neurons = 100
 	}
@@ -267,8 +271,12 @@ type DMSProtocol struct {
 	Mode     GradMode  `json:"grad_mode"`
 }
 
-// Resolved returns p with its defaults filled in.
+// Resolved returns p with its defaults filled in (those of its task
+// included, when valid).
 func (p DMSProtocol) Resolved() DMSProtocol {
+	if t, err := p.Task.resolved(); err == nil {
+		p.Task = t
+	}
 	if p.Neurons == 0 {
 		p.Neurons = 64
 	}
