@@ -114,8 +114,9 @@ func (n *Network) scratchFor(w, T int, synHistory, forwardMode bool) *scratch {
 	return s
 }
 
-// ScratchBytes returns the memory the network's scratch buffers hold now:
-// after a Gradient call, what that call's mode needed (per worker).
+// ScratchBytes returns the memory the network's scratch buffers hold now
+// (every worker's, and the gradient accumulators): after a Gradient call on
+// a fresh network, what that call's mode needed.
 func (n *Network) ScratchBytes() int {
 	total := 0
 	for _, s := range n.scratch {
@@ -125,6 +126,11 @@ func (n *Network) ScratchBytes() int {
 			total += 8 * cap(b)
 		}
 		total += 8 * (cap(s.zIdx) + cap(s.zOff))
+	}
+	for _, g := range n.acc {
+		for _, w := range g.w {
+			total += 8 * cap(w)
+		}
 	}
 	return total
 }

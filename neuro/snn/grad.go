@@ -48,6 +48,25 @@ type GradSettings struct {
 // grads accumulates the gradients of one chunk of the batch.
 type grads struct{ w [6][]float64 }
 
+// accumulators returns k zeroed gradient accumulators, reusing the
+// network's.
+func (n *Network) accumulators(k int) []grads {
+	params := n.Params()
+	for len(n.acc) < k {
+		var g grads
+		for i, p := range params {
+			g.w[i] = make([]float64, len(p.Value))
+		}
+		n.acc = append(n.acc, g)
+	}
+	for _, g := range n.acc[:k] {
+		for _, w := range g.w {
+			clear(w)
+		}
+	}
+	return n.acc[:k]
+}
+
 // Gradient runs the batch x[b][t][i] forward, scores it with loss, and
 // backpropagates through time, through the reset current and the
 // recurrent spikes (nothing is detached, as in the authors' code), with
@@ -93,12 +112,7 @@ func (n *Network) Gradient(x [][][]float64, loss Loss, s *GradSettings) (float64
 	in, rec, out := n.projections()
 	params := n.Params()
 	chunks := parallel.Chunks(B, 64)
-	acc := make([]grads, len(chunks))
-	for i := range acc {
-		for k, p := range params {
-			acc[i].w[k] = make([]float64, len(p.Value))
-		}
-	}
+	acc := n.accumulators(len(chunks))
 	losses := make([]float64, B)
 	w := min(parallel.Workers(set.Workers), len(chunks))
 	fwd := set.Mode == ForwardDecay

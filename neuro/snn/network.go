@@ -28,6 +28,7 @@ type Network struct {
 	rhoR                  float64
 
 	scratch []*scratch
+	acc     []grads
 }
 
 // New returns a network with the authors' initialisation: weights
