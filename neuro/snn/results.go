@@ -213,3 +213,43 @@ func (r *Results) dmsRun(model string, seed uint64) (*DMSRun, error) {
 	}
 	return nil, fmt.Errorf("snn: no DMS run of %s with seed %d", model, seed)
 }
+
+// SlowTaus returns, for a learnable model's projections (input,
+// recurrent, readout) after training on a task, the fraction of synapses
+// whose τ exceeds the histograms' last edge (1000 steps, ρ = 1 included),
+// pooled over seeds, and the median τ in steps averaged over seeds.
+func (r *Results) SlowTaus(task, model string) (slow, median [3]float64, err error) {
+	var n, above [3]float64
+	for _, s := range r.Seeds {
+		var t *Taus
+		if task == "pattern" {
+			run, err := r.patternRun(model, s)
+			if err != nil {
+				return slow, median, err
+			}
+			t = run.Taus
+		} else {
+			run, err := r.dmsRun(model, s)
+			if err != nil {
+				return slow, median, err
+			}
+			t = run.Taus
+		}
+		if t == nil {
+			return slow, median, fmt.Errorf("snn: SlowTaus: %s learned no time constants", model)
+		}
+		for k, h := range []TauHistogram{t.In, t.Rec, t.Out} {
+			total := h.Below + h.Above
+			for _, c := range h.Counts {
+				total += c
+			}
+			n[k] += float64(total)
+			above[k] += float64(h.Above)
+			median[k] += h.Median / float64(len(r.Seeds))
+		}
+	}
+	for k := range slow {
+		slow[k] = above[k] / n[k]
+	}
+	return slow, median, nil
+}
