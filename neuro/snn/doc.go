@@ -21,8 +21,8 @@
 //
 // # Special cases
 //
-// Tying the decays gives the paper's special cases exactly (same spike
-// trains, membranes equal to 1e-13 in the tests):
+// Tying the decays gives the paper's special cases exactly (the tests find
+// the same spike trains and membranes equal to rounding, within 1e-12):
 //
 //   - LIF: every ρ_ji = ρ_m and ρ_r = ρ_m gives
 //     v[t] = ρ_m·v[t−1] + Σ_i w_ji x_i[t] + Σ_k w^rec_jk z_k[t−1] − θ·z_j[t−1],
