@@ -165,6 +165,7 @@ func TestForwardModeDecaysMatchReverse(t *testing.T) {
 					worst = math.Max(worst, math.Abs(p.Grad[i]-q.Grad[i]))
 					scale = math.Max(scale, math.Abs(q.Grad[i]))
 				}
+				t.Logf("%v/%v: %s: max |forward − reverse| / largest = %.2g", model, reset, p.Name, worst/scale)
 				if scale == 0 || worst > 1e-9*scale {
 					t.Errorf("%v/%v: %s: max |forward − reverse| = %.3g, largest gradient %.3g", model, reset, p.Name, worst, scale)
 				}
