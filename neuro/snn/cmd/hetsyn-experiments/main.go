@@ -18,12 +18,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/neuronb/neuronb/neuro/run"
 
 	"github.com/neuronb/neuronb/neuro/parallel"
 	"github.com/neuronb/neuronb/neuro/snn"
@@ -48,7 +49,7 @@ func runAll(seedList, modelList, taskList, out string, workers, patternIters, dm
 	res := &snn.Results{Command: strings.Join(os.Args, " "), Date: time.Now().UTC().Format(time.RFC3339),
 		Workers: parallel.Workers(workers), GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	var err error
-	if res.Revision, err = revision(); err != nil {
+	if res.Revision, err = run.Revision("."); err != nil {
 		return err
 	}
 	for _, s := range strings.Split(seedList, ",") {
@@ -150,22 +151,4 @@ func sortBy[T any](xs []T, key func(T) string) {
 			xs[j], xs[j-1] = xs[j-1], xs[j]
 		}
 	}
-}
-
-// revision returns `git rev-parse HEAD`, with "+dirty" when tracked files
-// differ from it.
-func revision() (string, error) {
-	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
-	if err != nil {
-		return "", fmt.Errorf("git rev-parse HEAD: %w", err)
-	}
-	rev := strings.TrimSpace(string(head))
-	status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
-	if err != nil {
-		return "", fmt.Errorf("git status: %w", err)
-	}
-	if len(strings.TrimSpace(string(status))) > 0 {
-		rev += "+dirty"
-	}
-	return rev, nil
 }
