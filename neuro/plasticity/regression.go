@@ -122,11 +122,6 @@ func (s *RegressionSettings) resolved() RegressionSettings {
 	if s != nil {
 		r = *s
 	}
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
 	if r.Student == 0 {
 		r.Student = ReLUMLP
 	}
@@ -140,13 +135,16 @@ func (s *RegressionSettings) resolved() RegressionSettings {
 	def(&r.Width, 128)
 	def(&r.ResetPeriod, 1000)
 	def(&r.LogEvery, 100)
-	if r.LR == 0 {
-		r.LR = 1e-3
-	}
-	if r.Tau == 0 {
-		r.Tau = 0.1
-	}
+	def(&r.LR, 1e-3)
+	def(&r.Tau, 0.1)
 	return r
+}
+
+// def sets a zero setting to its documented default.
+func def[T int | float64](v *T, d T) {
+	if *v == 0 {
+		*v = d
+	}
 }
 
 // RegressionResult is the record of one run.

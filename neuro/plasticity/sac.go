@@ -66,32 +66,22 @@ func (s *SACSettings) resolved() SACSettings {
 	if s != nil {
 		r = *s
 	}
-	di := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	df := func(v *float64, d float64) {
-		if *v == 0 {
-			*v = d
-		}
-	}
 	if r.Arm == 0 {
 		r.Arm = NoReset
 	}
-	di(&r.MaxIterations, 10000)
-	di(&r.LearningStarts, 1000)
-	di(&r.UTD, 8)
-	di(&r.Hidden, 256)
-	di(&r.Batch, 256)
-	di(&r.PolicyFrequency, 2)
-	di(&r.ResetPeriod, 1000)
-	di(&r.LogEvery, 1000)
-	df(&r.Gamma, 0.99)
-	df(&r.Polyak, 0.005)
-	df(&r.PolicyLR, 3e-4)
-	df(&r.QLR, 1e-3)
-	df(&r.Tau, 0.1)
+	def(&r.MaxIterations, 10000)
+	def(&r.LearningStarts, 1000)
+	def(&r.UTD, 8)
+	def(&r.Hidden, 256)
+	def(&r.Batch, 256)
+	def(&r.PolicyFrequency, 2)
+	def(&r.ResetPeriod, 1000)
+	def(&r.LogEvery, 1000)
+	def(&r.Gamma, 0.99)
+	def(&r.Polyak, 0.005)
+	def(&r.PolicyLR, 3e-4)
+	def(&r.QLR, 1e-3)
+	def(&r.Tau, 0.1)
 	return r
 }
 
