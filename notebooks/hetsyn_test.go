@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/neuronb/neuronb/neuro/replicates"
+	"github.com/neuronb/neuronb/neuro/snn"
 )
 
 // The claims of issue 16 (Deng et al. 2025, "HetSyn: Versatile Timescale
@@ -293,6 +294,26 @@ func checkHetSynTimescales(t *testing.T) {
 		t.Logf("%s: %s − %s = %+.4f live (reduced), %+.4f in the full run (mean)", c.what, c.better, c.worse, dl, df)
 		if len(c.live) < 2 || len(c.full) < 2 || dl*df <= 0 {
 			t.Errorf("%s: the reduced run (%+.4f) does not point the way the full run does (%+.4f)", c.what, dl, df)
+		}
+	}
+}
+
+// TestHetSynClaimTableIsTheRegisteredOne: the claims this file decides
+// independently are, field by field, those snn.RegisteredClaims registers
+// (and the notebook prints), so neither can drift from the other.
+func TestHetSynClaimTableIsTheRegisteredOne(t *testing.T) {
+	mine := hetsynClaims()
+	if len(mine) != len(snn.RegisteredClaims) {
+		t.Fatalf("this file decides %d claims, snn.RegisteredClaims registers %d", len(mine), len(snn.RegisteredClaims))
+	}
+	for i, r := range snn.RegisteredClaims {
+		c := mine[i]
+		if c.id != r.ID || c.better != r.Better || c.worse != r.Worse || c.lowerBetter != r.LowerIsBetter ||
+			c.margin != r.Margin || c.relative != r.Relative || c.nonInferior != r.NonInferior {
+			t.Errorf("claim %d: this file has %+v, snn.RegisteredClaims has %+v", i, c, r)
+		}
+		if _, ok := hetsynRecorded[r.ID]; !ok {
+			t.Errorf("claim %s has no recorded outcome", r.ID)
 		}
 	}
 }
