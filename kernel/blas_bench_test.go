@@ -144,12 +144,12 @@ func BenchmarkBLASSideBySide(b *testing.B) {
 		thDet := pyBench(b, torch, torchIn, pyDetected)
 		thSet := pyBench(b, torch, torchIn, pySet)
 		best := func(m map[string]float64) float64 { return min(m["cka_gram"], m["cka_feature"]) }
-		b.Logf("%-52s %12s %16s %16s", "", "linear CKA", "GPT-2 forward", "GPT-2 generate")
+		tableLog("%-52s %12s %16s %16s", "", "linear CKA", "GPT-2 forward", "GPT-2 generate")
 		for j, s := range settings {
-			b.Logf("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", s.name, rows[j].cka, rows[j].fwd, rows[j].gen)
+			tableLog("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", s.name, rows[j].cka, rows[j].fwd, rows[j].gen)
 		}
-		b.Logf("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", "numpy / torch 1.13 as detected", best(npDet), thDet["forward_tokens_per_s"], thDet["generate_tokens_per_s"])
-		b.Logf("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", "numpy / torch 1.13, OPENBLAS_CORETYPE="+set, best(npSet), thSet["forward_tokens_per_s"], thSet["generate_tokens_per_s"])
+		tableLog("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", "numpy / torch 1.13 as detected", best(npDet), thDet["forward_tokens_per_s"], thDet["generate_tokens_per_s"])
+		tableLog("%-52s %11.2fs %10.1f tok/s %10.1f tok/s", "numpy / torch 1.13, OPENBLAS_CORETYPE="+set, best(npSet), thSet["forward_tokens_per_s"], thSet["generate_tokens_per_s"])
 		def := rows[2]
 		if choice.CoreType == "" {
 			def = rows[1] // the default kernelspec leaves detection alone
@@ -157,7 +157,7 @@ func BenchmarkBLASSideBySide(b *testing.B) {
 		ckaRatio := def.cka / best(npSet)
 		fwdRatio := def.fwd / thSet["forward_tokens_per_s"]
 		genRatio := def.gen / thSet["generate_tokens_per_s"]
-		b.Logf("default kernelspec against numpy/torch with the same core type: CKA time %.2fx numpy's (target <= 1.0), forward %.2fx torch's (>= 1.0), generation %.2fx torch's (>= 2.0)",
+		tableLog("default kernelspec against numpy/torch with the same core type: CKA time %.2fx numpy's (target <= 1.0), forward %.2fx torch's (>= 1.0), generation %.2fx torch's (>= 2.0)",
 			ckaRatio, fwdRatio, genRatio)
 		b.ReportMetric(ckaRatio, "cka/numpy")
 		b.ReportMetric(fwdRatio, "forward/torch")

@@ -245,7 +245,7 @@ func benchSpecs(b *testing.B) (names []string, specs map[string]kernelspec.Spec)
 	if _, err := testRepo.ResolveOptions(&gonum, goenv, false); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("default kernelspec: %s", strings.SplitN(note, "\n", 2)[0])
+	tableLog("default kernelspec: %s", strings.SplitN(note, "\n", 2)[0])
 	specs = map[string]kernelspec.Spec{}
 	for name, opt := range map[string]kernelspec.Options{"neuronb": auto, "neuronb-gonum": gonum} {
 		if specs[name], err = kernelspec.Build(testRepo, goenv, opt); err != nil {
@@ -302,22 +302,22 @@ func BenchmarkCellLatency(b *testing.B) {
 				wrap = kernelspec.OfflineWrap
 			}
 			r := measureLatency(b, spec, wrap)
-			b.Logf("network %s: p50 over %d repetitions, kernels taking turns", network, spec["reps"])
-			b.Logf("  %-14s %9s %9s %9s %11s %11s %9s", "kernelspec", "trivial", "chart", "widgets", "similarity", "first cell", "start")
+			tableLog("network %s: p50 over %d repetitions, kernels taking turns", network, spec["reps"])
+			tableLog("  %-14s %9s %9s %9s %11s %11s %9s", "kernelspec", "trivial", "chart", "widgets", "similarity", "first cell", "start")
 			for _, n := range names {
 				k := n + "-bench"
 				if e := r.failure(k); e != "" {
-					b.Logf("  %-14s fails: %s", n, strings.ReplaceAll(tailString(e, 300), "\n", " | "))
+					tableLog("  %-14s fails: %s", n, strings.ReplaceAll(tailString(e, 300), "\n", " | "))
 					continue
 				}
-				b.Logf("  %-14s %8.3fs %8.3fs %8.3fs %10.3fs %10.3fs %8.3fs", n, median(r.times(k, "trivial")), median(r.times(k, "chart")),
+				tableLog("  %-14s %8.3fs %8.3fs %8.3fs %10.3fs %10.3fs %8.3fs", n, median(r.times(k, "trivial")), median(r.times(k, "chart")),
 					median(r.times(k, "widgets")), median(r.times(k, "blas")), median(r.times(k, "first")), median(r.times(k, "startup")))
 			}
 			if plain := r.times("gonb-plain-bench", "chart"); len(plain) > 0 {
 				for _, n := range names[:2] {
 					chart := pairedRatio(r.times(n+"-bench", "chart"), plain)
 					trivial := pairedRatio(r.times(n+"-bench", "trivial"), r.times("gonb-plain-bench", "trivial"))
-					b.Logf("  %s / plain GoNB, paired: chart %.2f, trivial %.2f", n, chart, trivial)
+					tableLog("  %s / plain GoNB, paired: chart %.2f, trivial %.2f", n, chart, trivial)
 					if n == "neuronb" {
 						b.ReportMetric(chart, "neuronb/gonb-chart-net-"+network)
 						b.ReportMetric(trivial, "neuronb/gonb-trivial-net-"+network)
@@ -325,7 +325,7 @@ func BenchmarkCellLatency(b *testing.B) {
 				}
 			}
 			if withPic, noPic := r.times("neuronb-bench", "lines2000"), r.times("neuronb-bench", "lines2000-nopicture"); len(withPic) > 0 {
-				b.Logf("  Lines, 3 x 2000 points: %.3fs with its picture, %.3fs without (p50)", median(withPic), median(noPic))
+				tableLog("  Lines, 3 x 2000 points: %.3fs with its picture, %.3fs without (p50)", median(withPic), median(noPic))
 				b.ReportMetric(median(withPic), "s/lines2000-p50-net-"+network)
 			}
 			b.ReportMetric(median(r.times("neuronb-bench", "chart")), "s/chart-p50-net-"+network)
@@ -388,7 +388,7 @@ func BenchmarkCellPhases(b *testing.B) {
 					parts = append(parts, fmt.Sprintf("%s %.3fs", k, m))
 				}
 				b.ReportMetric(float64(requests)/float64(len(phases["run"])), "requests/cell")
-				b.Logf("%s %s: %s (sum %.3fs); go get sent %d network requests in %d cells", n, prog, strings.Join(parts, ", "), total, requests, len(phases["run"]))
+				tableLog("%s %s: %s (sum %.3fs); go get sent %d network requests in %d cells", n, prog, strings.Join(parts, ", "), total, requests, len(phases["run"]))
 			})
 		}
 	}
@@ -439,4 +439,11 @@ func linkTime(b *testing.B, graph string) time.Duration {
 	}
 	b.Fatal("no link action in the action graph")
 	return 0
+}
+
+// tableLog prints a line of a benchmark's report to standard output:
+// testing keeps only the first ten lines of a benchmark's log (b.Logf),
+// with or without -v, and the side-by-side tables are longer.
+func tableLog(format string, args ...any) {
+	fmt.Printf("    "+format+"\n", args...)
 }
