@@ -70,19 +70,90 @@ func Checks() []Check {
 	}
 }
 
-// RelativeErrors returns the root-mean-square and the largest absolute
-// relative error of estimate against exact, point by point.
-func RelativeErrors(estimate, exact []float64) (rms, largest float64, err error) {
+// RelativeErrors returns the relative error (estimate − exact)/exact at
+// every point, their root mean square and the largest in absolute value.
+func RelativeErrors(estimate, exact []float64) (rel []float64, rms, largest float64, err error) {
 	if len(estimate) != len(exact) || len(exact) == 0 {
-		return 0, 0, fmt.Errorf("information: RelativeErrors: %d estimates for %d exact values", len(estimate), len(exact))
+		return nil, 0, 0, fmt.Errorf("information: RelativeErrors: %d estimates for %d exact values", len(estimate), len(exact))
 	}
+	rel = make([]float64, len(exact))
 	for i, v := range exact {
 		if !(v > 0) {
-			return 0, 0, fmt.Errorf("information: RelativeErrors: exact value %d is %v, want > 0", i, v)
+			return nil, 0, 0, fmt.Errorf("information: RelativeErrors: exact value %d is %v, want > 0", i, v)
 		}
-		r := (estimate[i] - v) / v
-		rms += r * r
-		largest = max(largest, math.Abs(r))
+		rel[i] = (estimate[i] - v) / v
+		rms += rel[i] * rel[i]
+		largest = max(largest, math.Abs(rel[i]))
 	}
-	return math.Sqrt(rms / float64(len(exact))), largest, nil
+	return rel, math.Sqrt(rms / float64(len(exact))), largest, nil
+}
+
+// TrainingRun is the record cmd/traindenoiser writes with the shipped
+// denoisers (models/results.json, returned by PretrainedRun).
+type TrainingRun struct {
+	Revision  string `json:"revision"`
+	Dirty     bool   `json:"dirty"`
+	Date      string `json:"date"`
+	GoVersion string `json:"go"`
+	BLAS      string `json:"blas"`
+	CPUs      int    `json:"cpus"`
+	// Models holds one record per check.
+	Models []TrainedModel `json:"models"`
+}
+
+// TrainedModel records how one shipped denoiser was trained and how it did
+// on its check.
+type TrainedModel struct {
+	Name    string           `json:"name"`
+	Encoder *Encoder         `json:"encoder"`
+	Grid    [][]float64      `json:"grid"`
+	Config  DenoiserConfig   `json:"config"`
+	Train   TrainSettings    `json:"train"`
+	Check   EstimateSettings `json:"check"`
+	// MutualInfo and Exact are the quadrature's I and I_local on Grid;
+	// Estimate (with the 95% interval EstimateLo..EstimateHi over the
+	// check's replicates) the final denoiser's.
+	MutualInfo  float64   `json:"mutual_information"`
+	Exact       []float64 `json:"exact_ilocal"`
+	Estimate    []float64 `json:"estimate_ilocal"`
+	EstimateLo  []float64 `json:"estimate_lo"`
+	EstimateHi  []float64 `json:"estimate_hi"`
+	RMSRelative float64   `json:"rms_relative"`
+	MaxRelative float64   `json:"max_relative"`
+	Passed      bool      `json:"passed"`
+	// TrainSeconds is the training time without the evaluations, and
+	// SecondsToTarget and StepsToTarget when the RMS relative error of the
+	// cheap evaluation first fell to the check's MaxRMS (−1: never).
+	TrainSeconds    float64 `json:"train_seconds"`
+	SecondsToTarget float64 `json:"seconds_to_target"`
+	StepsToTarget   int     `json:"steps_to_target"`
+	// Curve holds the evaluations during training and LossEvery100 every
+	// hundredth step's batch loss.
+	Curve        []TrainingPoint `json:"curve"`
+	LossEvery100 []float64       `json:"loss_every_100"`
+	// ExactGivenX and EstimateGivenX are I_local with r ~ p(r|x) (rf2d).
+	ExactGivenX    []float64 `json:"exact_ilocal_given_x,omitempty"`
+	EstimateGivenX []float64 `json:"estimate_ilocal_given_x,omitempty"`
+}
+
+// TrainingPoint is one evaluation during training: the averaged weights'
+// cheap estimate (128 draws per node, one replicate) against the
+// quadrature, and the held-out denoising loss.
+type TrainingPoint struct {
+	Step         int       `json:"step"`
+	TrainSeconds float64   `json:"train_seconds"`
+	TrainLoss    float64   `json:"train_loss"`
+	HeldOutLoss  float64   `json:"held_out_loss"`
+	RMSRelative  float64   `json:"rms_relative"`
+	MaxRelative  float64   `json:"max_relative"`
+	Estimate     []float64 `json:"estimate"`
+}
+
+// Curves returns the evaluations during training as series: training time
+// (s), RMS and largest relative error, what widgets.Lines draws.
+func (m TrainedModel) Curves() (seconds, rms, largest []float64) {
+	for _, p := range m.Curve {
+		seconds, rms, largest = append(seconds, p.TrainSeconds), append(rms, p.RMSRelative), append(largest, p.MaxRelative)
+	}
+	return seconds, rms, largest
 }

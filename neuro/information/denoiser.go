@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/neuronb/neuronb/neuro/train"
 )
@@ -78,6 +79,44 @@ type Denoiser struct {
 	ResponseScale []float64 `json:"response_scale"`
 	// Net is the MLP, float32.
 	Net *train.Net[float32] `json:"-"`
+
+	// scratch pools forward caches and input buffers for NoiseDifference,
+	// which goroutines call concurrently.
+	scratch *sync.Pool
+}
+
+type forwardScratch struct {
+	cache *train.Cache[float32]
+	in    []float32
+}
+
+// forward runs the network on inputs built by fill (rows of n.In values)
+// with pooled scratch and passes the outputs to use.
+func (dn *Denoiser) forward(rows int, fill func(in []float32), use func(out []float32)) error {
+	var s *forwardScratch
+	if dn.scratch != nil {
+		s, _ = dn.scratch.Get().(*forwardScratch)
+	}
+	if s == nil {
+		s = &forwardScratch{}
+	}
+	if dn.scratch != nil {
+		defer dn.scratch.Put(s)
+	}
+	if s.cache == nil {
+		s.cache = dn.Net.NewCache()
+	}
+	if need := rows * dn.inputs(); cap(s.in) < need {
+		s.in = make([]float32, need)
+	}
+	in := s.in[:rows*dn.inputs()]
+	fill(in)
+	out, err := dn.Net.Forward(s.cache, in)
+	if err != nil {
+		return err
+	}
+	use(out)
+	return nil
 }
 
 // NewDenoiser returns an untrained denoiser for the encoder's stimuli and
@@ -135,6 +174,7 @@ func (dn *Denoiser) build(rng *rand.Rand) error {
 		return fmt.Errorf("information: denoiser: %w", err)
 	}
 	dn.Net = net
+	dn.scratch = &sync.Pool{}
 	return nil
 }
 

@@ -21,9 +21,13 @@ type EstimateSettings struct {
 	// Sampling draws r ~ p(r|y) (default, as the reference code: x′ ~ p(x|y),
 	// which is Gaussian, then r ~ p(r|x′)) or r ~ p(r|x).
 	Sampling Sampling `json:"sampling"`
-	// GammaNodes is the number of Gauss–Legendre nodes in log γ over the
-	// denoiser's range; 0 means 32.
+	// GammaNodes is the number of Gauss–Legendre nodes in log γ; 0 means
+	// 32.
 	GammaNodes int `json:"gamma_nodes"`
+	// LogGammaMin and LogGammaMax bound the integral in log γ; both 0 means
+	// the denoiser's training range (Denoiser.Estimate) or −9 and 7.
+	LogGammaMin float64 `json:"log_gamma_min,omitempty"`
+	LogGammaMax float64 `json:"log_gamma_max,omitempty"`
 	// Samples is the number of draws of (y, r) per node and stimulus; 0
 	// means 256.
 	Samples int `json:"samples"`
@@ -55,7 +59,12 @@ func (s *EstimateSettings) resolve() (EstimateSettings, error) {
 	if r.Replicates == 0 {
 		r.Replicates = 1
 	}
+	if r.LogGammaMin == 0 && r.LogGammaMax == 0 {
+		r.LogGammaMin, r.LogGammaMax = -9, 7
+	}
 	switch {
+	case !finite(r.LogGammaMin) || !finite(r.LogGammaMax) || !(r.LogGammaMax > r.LogGammaMin):
+		return r, fmt.Errorf("information: EstimateSettings: log γ range [%v, %v] is empty or not finite", r.LogGammaMin, r.LogGammaMax)
 	case r.GammaNodes < 2 || r.Samples < 1 || r.Replicates < 1:
 		return r, fmt.Errorf("information: EstimateSettings: GammaNodes %d (≥ 2), Samples %d and Replicates %d (≥ 1)", r.GammaNodes, r.Samples, r.Replicates)
 	case r.Sampling != ResponsesGivenY && r.Sampling != ResponsesGivenX:
@@ -79,36 +88,74 @@ type DiffusionEstimate struct {
 	Features [][]float64
 	// Replicates[i] is replicate i's I_local at every stimulus and
 	// Summary its mean with a 95% t interval per stimulus, what
-	// widgets.ErrorBars draws.
+	// widgets.ErrorBars draws; Lower and Upper are the interval's ends
+	// (a widgets.Band with ILocal as its mean). With one replicate the
+	// interval is the point.
 	Replicates [][]float64
 	Summary    []replicates.Summary
-	// Gamma are the nodes and Integrand[i] the mean over replicates of the
-	// integrand in d log γ at Gamma[i], ½ E‖ε̂(y,γ,r) − ε̂(y,γ,∅)‖².
+	Lower      []float64
+	Upper      []float64
+	// Gamma are the nodes (LogGamma their logarithms) and Integrand[p][i]
+	// the mean over replicates of the integrand in d log γ at stimulus p
+	// and node i, ½ E‖ε̂(y,γ,r) − ε̂(y,γ,∅)‖².
 	Gamma     []float64
+	LogGamma  []float64
 	Integrand [][]float64
 	Settings  EstimateSettings
 }
 
-// Estimate returns the diffusion estimate of I_local at every stimulus of
-// grid:
+// NoiseDifference is what the diffusion estimate needs from a model of
+// the noisy stimulus: for n noisy stimuli y (n × d, row-major) at noise
+// level γ = exp(logGamma) with responses r (n × N), write
+//
+//	ε̂(y,γ,r) − ε̂(y,γ,∅) = −√γ ∇_y log p(r|y)
+//
+// into dst (n × d). A Denoiser is one; LinearGaussian.ExactNoise gives the
+// exact difference of a linear-Gaussian model, to separate the Monte Carlo
+// error of the estimate from the network's.
+type NoiseDifference interface {
+	NoiseDifference(y []float64, logGamma float64, r, dst []float64) error
+}
+
+// Estimate is EstimateILocal with the denoiser's range of log γ (unless
+// the settings give one).
+func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*DiffusionEstimate, error) {
+	if err := dn.check(e); err != nil {
+		return nil, err
+	}
+	var set EstimateSettings
+	if s != nil {
+		set = *s
+	}
+	if set.LogGammaMin == 0 && set.LogGammaMax == 0 {
+		set.LogGammaMin, set.LogGammaMax = dn.Config.LogGammaMin, dn.Config.LogGammaMax
+	}
+	return EstimateILocal(dn, e, grid, &set)
+}
+
+// EstimateILocal returns the diffusion estimate of I_local at every
+// stimulus of grid:
 //
 //	I_local(x) = ½ ∫ E_{y~N(x,γI), r} ‖ε̂(y,γ,r) − ε̂(y,γ,∅)‖² d log γ
 //
-// over the denoiser's range of log γ, by Gauss–Legendre nodes in log γ and
-// Monte Carlo draws of y and r at each node (the same draws for both
-// terms). Below and above that range the integral is left out (for
-// log γ from −9 to 7: about ½ e⁻⁹ J(x) and the c/γ² tail, 1e-3 nats each
-// for the brief's neuron). Features[k] splits it over features.
-func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*DiffusionEstimate, error) {
+// over [LogGammaMin, LogGammaMax], by Gauss–Legendre nodes in log γ and
+// Monte Carlo draws of y and r at each node. Below and above that range
+// the integral is left out (for log γ from −9 to 7: about ½ e⁻⁹ J(x) and
+// the c/γ² tail, 1e-3 nats each for the brief's neuron). Features[k]
+// splits it over features.
+func EstimateILocal(m NoiseDifference, e *Encoder, grid Grid, s *EstimateSettings) (*DiffusionEstimate, error) {
 	start := time.Now()
-	if err := dn.check(e); err != nil {
+	if m == nil {
+		return nil, errors.New("information: EstimateILocal: nil model")
+	}
+	if err := e.Validate(); err != nil {
 		return nil, err
 	}
 	if err := grid.validate(); err != nil {
 		return nil, err
 	}
 	if grid.Dim() != e.Dim() {
-		return nil, fmt.Errorf("information: Estimate: the grid has %d axes, the encoder %d features", grid.Dim(), e.Dim())
+		return nil, fmt.Errorf("information: EstimateILocal: the grid has %d axes, the encoder %d features", grid.Dim(), e.Dim())
 	}
 	set, err := s.resolve()
 	if err != nil {
@@ -116,7 +163,7 @@ func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*Diffu
 	}
 	d, n := e.Dim(), grid.Len()
 	u, w := make([]float64, set.GammaNodes), make([]float64, set.GammaNodes)
-	quad.Legendre{}.FixedLocations(u, w, dn.Config.LogGammaMin, dn.Config.LogGammaMax)
+	quad.Legendre{}.FixedLocations(u, w, set.LogGammaMin, set.LogGammaMax)
 	res := &DiffusionEstimate{Grid: grid, Settings: set, Gamma: make([]float64, len(u))}
 	if d == 1 {
 		res.X = grid.Axes[0]
@@ -134,7 +181,7 @@ func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*Diffu
 		rng := rand.New(rand.NewPCG(set.Seed+uint64(rep), uint64(p)))
 		x := make([]float64, d)
 		grid.Point(p, x)
-		feat, integ, err := dn.estimateAt(rng, e, x, u, w, set)
+		feat, integ, err := estimateAt(m, rng, e, x, u, w, set)
 		if err != nil {
 			return err
 		}
@@ -160,16 +207,17 @@ func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*Diffu
 		return res, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("information: Estimate: %w", err)
+		return nil, fmt.Errorf("information: EstimateILocal: %w", err)
 	}
 	res.ILocal = make([]float64, n)
 	res.Features = make([][]float64, d)
 	for k := range res.Features {
 		res.Features[k] = make([]float64, n)
 	}
-	res.Integrand = make([][]float64, len(u))
-	for i := range res.Integrand {
-		res.Integrand[i] = make([]float64, n)
+	res.LogGamma = u
+	res.Integrand = make([][]float64, n)
+	for p := range res.Integrand {
+		res.Integrand[p] = make([]float64, len(u))
 	}
 	res.Replicates = make([][]float64, set.Replicates)
 	nr := float64(set.Replicates)
@@ -182,14 +230,17 @@ func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*Diffu
 				res.Replicates[rep][p] += v
 			}
 			for i, v := range un.integ {
-				res.Integrand[i][p] += v / nr
+				res.Integrand[p][i] += v / nr
 			}
 			res.ILocal[p] += res.Replicates[rep][p] / nr
 		}
 	}
 	res.Summary, err = replicates.Columns(res.Replicates)
 	if err != nil {
-		return nil, fmt.Errorf("information: Estimate: %w", err)
+		return nil, fmt.Errorf("information: EstimateILocal: %w", err)
+	}
+	for _, sm := range res.Summary {
+		res.Lower, res.Upper = append(res.Lower, sm.Lo), append(res.Upper, sm.Hi)
 	}
 	for _, v := range res.ILocal {
 		res.Objective += v / float64(n)
@@ -200,19 +251,18 @@ func (dn *Denoiser) Estimate(e *Encoder, grid Grid, s *EstimateSettings) (*Diffu
 
 // estimateAt returns the per-feature estimate at x and the integrand at
 // every node.
-func (dn *Denoiser) estimateAt(rng *rand.Rand, e *Encoder, x, u, w []float64, set EstimateSettings) (feat, integ []float64, err error) {
-	d, nIn := e.Dim(), dn.inputs()
-	m := set.Samples
-	in := make([]float32, 2*m*nIn)
-	y, xp, r := make([]float64, d), make([]float64, d), make([]float64, e.Responses())
-	eg, c := make([]float64, d), make([]float64, d)
-	cache := dn.Net.NewCache()
+func estimateAt(m NoiseDifference, rng *rand.Rand, e *Encoder, x, u, w []float64, set EstimateSettings) (feat, integ []float64, err error) {
+	d, nr := e.Dim(), e.Responses()
+	n := set.Samples
+	ys, rs, diff := make([]float64, n*d), make([]float64, n*nr), make([]float64, n*d)
+	xp := make([]float64, d)
 	feat = make([]float64, d)
 	integ = make([]float64, len(u))
 	for q, l := range u {
 		sg := math.Exp(0.5 * l)
 		gamma := sg * sg
-		for i := 0; i < m; i++ {
+		for i := 0; i < n; i++ {
+			y, r := ys[i*d:(i+1)*d], rs[i*nr:(i+1)*nr]
 			for k := 0; k < d; k++ {
 				y[k] = x[k] + sg*rng.NormFloat64()
 			}
@@ -222,22 +272,41 @@ func (dn *Denoiser) estimateAt(rng *rand.Rand, e *Encoder, x, u, w []float64, se
 			} else {
 				e.SampleResponse(rng, x, r)
 			}
-			dn.encode(in[(2*i)*nIn:(2*i+1)*nIn], y, l, r, true)
-			dn.encode(in[(2*i+1)*nIn:(2*i+2)*nIn], y, l, r, false)
 		}
-		out, err := dn.Net.Forward(cache, in)
-		if err != nil {
+		if err := m.NoiseDifference(ys, l, rs, diff); err != nil {
 			return nil, nil, err
 		}
-		dn.scales(l, eg, c)
-		for i := 0; i < m; i++ {
+		for i := 0; i < n; i++ {
 			for k := 0; k < d; k++ {
-				diff := c[k] * float64(out[(2*i)*d+k]-out[(2*i+1)*d+k])
-				v := 0.5 * diff * diff / float64(m)
+				v := 0.5 * diff[i*d+k] * diff[i*d+k] / float64(n)
 				feat[k] += w[q] * v
 				integ[q] += v
 			}
 		}
 	}
 	return feat, integ, nil
+}
+
+// NoiseDifference writes ε̂(y,γ,r) − ε̂(y,γ,∅) for a batch (see the
+// interface), from one forward pass over the 2n network inputs.
+func (dn *Denoiser) NoiseDifference(y []float64, logGamma float64, r, dst []float64) error {
+	d, nr, nIn := dn.Prior.Dim(), len(dn.ResponseMean), dn.inputs()
+	if len(y)%d != 0 || len(dst) != len(y) || len(r) != len(y)/d*nr {
+		return fmt.Errorf("information: NoiseDifference: y has %d values, r %d, dst %d, for %d features and %d responses", len(y), len(r), len(dst), d, nr)
+	}
+	n := len(y) / d
+	eg, c := make([]float64, d), make([]float64, d)
+	dn.scales(logGamma, eg, c)
+	return dn.forward(2*n, func(in []float32) {
+		for i := 0; i < n; i++ {
+			dn.encode(in[(2*i)*nIn:(2*i+1)*nIn], y[i*d:(i+1)*d], logGamma, r[i*nr:(i+1)*nr], true)
+			dn.encode(in[(2*i+1)*nIn:(2*i+2)*nIn], y[i*d:(i+1)*d], logGamma, r[i*nr:(i+1)*nr], false)
+		}
+	}, func(out []float32) {
+		for i := 0; i < n; i++ {
+			for k := 0; k < d; k++ {
+				dst[i*d+k] = c[k] * float64(out[(2*i)*d+k]-out[(2*i+1)*d+k])
+			}
+		}
+	})
 }

@@ -124,10 +124,14 @@ type Measures struct {
 	// ILocal): the γ integral of E (∂_{y_k} log p(r|y))², with the
 	// [0, γ₀] term split in proportion to J_kk(x) γ₀ s_k/(γ₀ + s_k).
 	Features [][]float64
-	// Gamma are the quadrature nodes and Integrand[i] the integrand in
-	// d log γ at Gamma[i], ½ γ E_{y|x} J_R(y;γ), one value per grid point.
+	// Gamma are the quadrature nodes (LogGamma their logarithms) and
+	// Integrand[p][i] the integrand in d log γ at grid point p and node i,
+	// ½ γ E_{y|x} J_R(y;γ): where in γ the information of a stimulus lies.
 	Gamma     []float64
+	LogGamma  []float64
 	Integrand [][]float64
+	// Rates[n] is neuron n's tuning curve f_n at the grid points.
+	Rates [][]float64
 	// Truncation estimates the cost of the finite γ range; Warnings says
 	// when it is not negligible (the local term's error above 1% of
 	// I_local, or the tail above 5%, at some point) or when the grid leaves
@@ -482,6 +486,10 @@ func (q *quadrature) pointwise(res *Measures) {
 	res.Fisher = make([]float64, n)
 	q.lrep = make([]float64, n*K)
 	q.fisher = make([]*mat.SymDense, n)
+	res.Rates = make([][]float64, len(q.enc.Neurons))
+	for j := range res.Rates {
+		res.Rates[j] = make([]float64, n)
+	}
 	parallel.For(n, workers, func(_, i int) {
 		l := newLikelihood(q.rs, q.d)
 		x := make([]float64, q.d)
@@ -498,6 +506,9 @@ func (q *quadrature) pointwise(res *Measures) {
 			hcond += m * q.hr[j]
 		}
 		res.SpecificSurprise[i] = isp
+		for j := range res.Rates {
+			res.Rates[j][i] = l.f[j]
+		}
 		res.SSI[i] = q.hx - hcond
 		q.fisher[i] = q.enc.Fisher(x)
 		res.Fisher[i] = mat.Trace(q.fisher[i])
@@ -585,19 +596,23 @@ func (q *quadrature) ilocal(res *Measures) error {
 	}
 	res.Status = run.Finished
 	res.Gamma = gam
-	res.Integrand = make([][]float64, len(gam))
+	res.Integrand = make([][]float64, n)
+	for p := range res.Integrand {
+		res.Integrand[p] = make([]float64, len(gam))
+	}
+	res.LogGamma = make([]float64, len(gam))
 	res.ILocal = make([]float64, n)
 	res.Features = make([][]float64, d)
 	for k := range res.Features {
 		res.Features[k] = make([]float64, n)
 	}
 	for i := range gam {
-		res.Integrand[i] = make([]float64, n)
+		res.LogGamma[i] = math.Log(gam[i])
 		for k := 0; k < d; k++ {
 			for p := 0; p < n; p++ {
 				v := 0.5 * w[i] * out[i][k][p]
 				res.Features[k][p] += v
-				res.Integrand[i][p] += 0.5 * gam[i] * out[i][k][p]
+				res.Integrand[p][i] += 0.5 * gam[i] * out[i][k][p]
 			}
 		}
 	}

@@ -248,7 +248,9 @@ func TestTwoDimensionsMatchOneDimension(t *testing.T) {
 // TestLinearGaussian2DQuadrature: on a 2-D linear-Gaussian neuron the
 // quadrature's I_local is constant and equal to the closed-form I, and
 // its features equal the closed-form split, to 1e-6; the r ~ p(r|x)
-// variant, on coarser internal grids, matches its closed form to 1e-4.
+// variant, on coarser internal grids (step 0.2 instead of 0.125, to keep
+// the test short), matches its closed form to 1e-3 (its integrand divides
+// by p̃_r twice, so it is the more sensitive to the grid).
 func TestLinearGaussian2DQuadrature(t *testing.T) {
 	lg := rf2D(t)
 	e, err := lg.Encoder()
@@ -277,7 +279,7 @@ func TestLinearGaussian2DQuadrature(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if math.Abs(mx.ILocal[p]-v) > 1e-4 {
+		if math.Abs(mx.ILocal[p]-v) > 1e-3 {
 			t.Errorf("x = %v: quadrature I_x = %.7f, closed form %.7f", x, mx.ILocal[p], v)
 		}
 	}

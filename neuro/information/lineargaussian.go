@@ -483,3 +483,64 @@ func symmetrize(a *mat.Dense) *mat.SymDense {
 func RF2D() (*LinearGaussian, error) {
 	return NewLinearGaussian([]float64{0, 0}, mat.NewSymDense(2, []float64{1, 0, 0, 1}), mat.NewDense(1, 2, []float64{2, 1}), nil, mat.NewSymDense(1, []float64{0.5}))
 }
+
+// ExactNoise returns the model's exact noise-prediction difference,
+// ε(y,γ,r) − ε(y,γ,∅) = −√γ (∇_y log p(y|r) − ∇_y log p(y)), for
+// EstimateILocal: the estimate then carries only Monte Carlo error.
+func (m *LinearGaussian) ExactNoise() NoiseDifference { return exactNoise{m} }
+
+type exactNoise struct{ m *LinearGaussian }
+
+func (x exactNoise) NoiseDifference(y []float64, logGamma float64, r, dst []float64) error {
+	m := x.m
+	if len(y)%m.d != 0 || len(dst) != len(y) || len(r) != len(y)/m.d*m.n {
+		return fmt.Errorf("information: NoiseDifference: y has %d values, r %d, dst %d, for %d features and %d responses", len(y), len(r), len(dst), m.d, m.n)
+	}
+	gamma := math.Exp(logGamma)
+	// ∇ log p(y|r) − ∇ log p(y) = −(P+γI)⁻¹(y − μ_r) + (Σ+γI)⁻¹(y − m).
+	var pg, sg mat.Cholesky
+	ps, ss := mat.NewSymDense(m.d, nil), mat.NewSymDense(m.d, nil)
+	ps.CopySym(m.post)
+	ss.CopySym(m.cov)
+	for k := 0; k < m.d; k++ {
+		ps.SetSym(k, k, ps.At(k, k)+gamma)
+		ss.SetSym(k, k, ss.At(k, k)+gamma)
+	}
+	if !pg.Factorize(ps) || !sg.Factorize(ss) {
+		return errors.New("information: covariance + γI is not positive definite")
+	}
+	// μ_r = m + K (r − b − A m), K = P Aᵀ Σ_r⁻¹.
+	var sa mat.Dense
+	if err := m.noiseC.SolveTo(&sa, m.a); err != nil {
+		return err
+	}
+	var k mat.Dense
+	k.Mul(m.post, sa.T())
+	am := mat.NewVecDense(m.n, nil)
+	am.MulVec(m.a, mat.NewVecDense(m.d, append([]float64(nil), m.mean...)))
+	n := len(y) / m.d
+	res := mat.NewVecDense(m.n, nil)
+	var mu, a, b mat.VecDense
+	dy, dr := mat.NewVecDense(m.d, nil), mat.NewVecDense(m.d, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < m.n; j++ {
+			res.SetVec(j, r[i*m.n+j]-m.offset[j]-am.AtVec(j))
+		}
+		mu.MulVec(&k, res)
+		for c := 0; c < m.d; c++ {
+			dy.SetVec(c, y[i*m.d+c]-m.mean[c])
+			dr.SetVec(c, y[i*m.d+c]-m.mean[c]-mu.AtVec(c))
+		}
+		if err := pg.SolveVecTo(&a, dr); err != nil {
+			return err
+		}
+		if err := sg.SolveVecTo(&b, dy); err != nil {
+			return err
+		}
+		sq := math.Sqrt(gamma)
+		for c := 0; c < m.d; c++ {
+			dst[i*m.d+c] = -sq * (b.AtVec(c) - a.AtVec(c))
+		}
+	}
+	return nil
+}

@@ -34,50 +34,6 @@ import (
 	"github.com/neuronb/neuronb/neuro/run"
 )
 
-type evalPoint struct {
-	Step         int       `json:"step"`
-	TrainSeconds float64   `json:"train_seconds"`
-	TrainLoss    float64   `json:"train_loss"`
-	HeldOutLoss  float64   `json:"held_out_loss"`
-	RMSRelative  float64   `json:"rms_relative"`
-	MaxRelative  float64   `json:"max_relative"`
-	EstimateILoc []float64 `json:"estimate"`
-}
-
-type modelResult struct {
-	Name            string                       `json:"name"`
-	Encoder         *information.Encoder         `json:"encoder"`
-	Grid            [][]float64                  `json:"grid"`
-	Config          information.DenoiserConfig   `json:"config"`
-	Train           information.TrainSettings    `json:"train"`
-	Check           information.EstimateSettings `json:"check"`
-	MutualInfo      float64                      `json:"mutual_information"`
-	Exact           []float64                    `json:"exact_ilocal"`
-	Estimate        []float64                    `json:"estimate_ilocal"`
-	EstimateLo      []float64                    `json:"estimate_lo"`
-	EstimateHi      []float64                    `json:"estimate_hi"`
-	RMSRelative     float64                      `json:"rms_relative"`
-	MaxRelative     float64                      `json:"max_relative"`
-	Passed          bool                         `json:"passed"`
-	TrainSeconds    float64                      `json:"train_seconds"`
-	SecondsToTarget float64                      `json:"seconds_to_target"`
-	StepsToTarget   int                          `json:"steps_to_target"`
-	Curve           []evalPoint                  `json:"curve"`
-	LossEvery100    []float64                    `json:"loss_every_100"`
-	ExactGivenX     []float64                    `json:"exact_ilocal_given_x,omitempty"`
-	EstimateGivenX  []float64                    `json:"estimate_ilocal_given_x,omitempty"`
-}
-
-type results struct {
-	Revision  string        `json:"revision"`
-	Dirty     bool          `json:"dirty"`
-	Date      string        `json:"date"`
-	GoVersion string        `json:"go"`
-	BLAS      string        `json:"blas"`
-	CPUs      int           `json:"cpus"`
-	Models    []modelResult `json:"models"`
-}
-
 func main() {
 	out := flag.String("out", "neuro/information/models", "directory receiving <name>.safetensors and results.json")
 	steps := flag.Int("steps", 20000, "training steps")
@@ -100,7 +56,7 @@ func git(args ...string) string {
 }
 
 func trainAll(out string, steps int, seed uint64, every int, only string) error {
-	res := results{Revision: git("rev-parse", "HEAD"), Dirty: git("status", "--porcelain", "--untracked-files=no") != "",
+	res := information.TrainingRun{Revision: git("rev-parse", "HEAD"), Dirty: git("status", "--porcelain", "--untracked-files=no") != "",
 		Date: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), BLAS: linalg.BLAS(), CPUs: runtime.NumCPU()}
 	for i, c := range information.Checks() {
 		if only != "" && !strings.Contains(","+only+",", ","+c.Name+",") {
@@ -119,7 +75,7 @@ func trainAll(out string, steps int, seed uint64, every int, only string) error 
 			}
 			meta[k] = string(b)
 		}
-		res.Models = append(res.Models, m.modelResult)
+		res.Models = append(res.Models, m.TrainedModel)
 		if err := m.dn.Save(filepath.Join(out, c.Name+".safetensors"), meta); err != nil {
 			return err
 		}
@@ -136,7 +92,7 @@ func trainAll(out string, steps int, seed uint64, every int, only string) error 
 }
 
 type trained struct {
-	modelResult
+	information.TrainedModel
 	dn *information.Denoiser
 }
 
@@ -149,7 +105,7 @@ func trainOne(c information.Check, steps int, seed uint64, every int) (*trained,
 	if err != nil {
 		return nil, err
 	}
-	m := &trained{modelResult: modelResult{Name: c.Name, Encoder: c.Encoder, Grid: c.Grid.Axes, Config: dn.Config,
+	m := &trained{TrainedModel: information.TrainedModel{Name: c.Name, Encoder: c.Encoder, Grid: c.Grid.Axes, Config: dn.Config,
 		Check: c.Settings, MutualInfo: exact.MutualInformation, Exact: exact.ILocal, StepsToTarget: -1, SecondsToTarget: -1}}
 	fmt.Printf("%s: I = %.5f nats, exact I_local %v\n", c.Name, exact.MutualInformation, round(exact.ILocal))
 	var trainTime time.Duration
@@ -166,7 +122,7 @@ func trainOne(c information.Check, steps int, seed uint64, every int) (*trained,
 		if err != nil {
 			return err
 		}
-		rms, mx, err := information.RelativeErrors(est.ILocal, exact.ILocal)
+		_, rms, mx, err := information.RelativeErrors(est.ILocal, exact.ILocal)
 		if err != nil {
 			return err
 		}
@@ -179,8 +135,8 @@ func trainOne(c information.Check, steps int, seed uint64, every int) (*trained,
 		for _, v := range losses[len(losses)-k:] {
 			tl += v / float64(k)
 		}
-		m.Curve = append(m.Curve, evalPoint{Step: it, TrainSeconds: trainTime.Seconds(), TrainLoss: tl, HeldOutLoss: held,
-			RMSRelative: rms, MaxRelative: mx, EstimateILoc: est.ILocal})
+		m.Curve = append(m.Curve, information.TrainingPoint{Step: it, TrainSeconds: trainTime.Seconds(), TrainLoss: tl, HeldOutLoss: held,
+			RMSRelative: rms, MaxRelative: mx, Estimate: est.ILocal})
 		if rms <= c.MaxRMS && m.StepsToTarget < 0 {
 			m.StepsToTarget, m.SecondsToTarget = it, trainTime.Seconds()
 		}
@@ -206,7 +162,7 @@ func trainOne(c information.Check, steps int, seed uint64, every int) (*trained,
 	for _, s := range est.Summary {
 		m.EstimateLo, m.EstimateHi = append(m.EstimateLo, s.Lo), append(m.EstimateHi, s.Hi)
 	}
-	m.RMSRelative, m.MaxRelative, err = information.RelativeErrors(est.ILocal, exact.ILocal)
+	_, m.RMSRelative, m.MaxRelative, err = information.RelativeErrors(est.ILocal, exact.ILocal)
 	if err != nil {
 		return nil, err
 	}
