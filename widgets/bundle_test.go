@@ -19,6 +19,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"github.com/neuronb/neuronb/neuro/spikes"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 
@@ -149,7 +150,10 @@ func interactiveFigures(t *testing.T) map[string]*Figure {
 	if figs["lines"], err = Lines(x, [][]float64{{1, 2, 3, 2}, {0, math.NaN(), 1, 1}}, &Options{Title: `a "quoted" </script> title`}); err != nil {
 		t.Fatal(err)
 	}
-	if figs["psth"], err = PSTH(x, []Band{{Name: "u", Mean: []float64{1, 2, 3, 2}, Lower: []float64{0, 1, 2, 1}, Upper: []float64{2, 3, 4, 3}}}, nil); err != nil {
+	if figs["bands"], err = Bands(x, []Band{{Name: "u", Mean: []float64{1, 2, 3, 2}, Lower: []float64{0, 1, 2, 1}, Upper: []float64{2, 3, 4, 3}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if figs["psth"], err = PSTH([]*spikes.PSTH{{Name: "unit 3", Centres: x, Mean: []float64{1, 2, 3, 2}, Lower: []float64{0, 1, 2, 1}, Upper: []float64{2, 3, 4, 3}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if figs["trajectories"], err = Trajectories([]mat.Matrix{mat.NewDense(3, 2, []float64{0, 0, 1, 1, 2, 0})}, []int{0}, nil); err != nil {
@@ -350,9 +354,9 @@ func TestBadInputErrorsNameArgumentAndIndex(t *testing.T) {
 		}, "2 names for 1 series"},
 		{"width", func() error { _, err := Lines(x, [][]float64{{1, 2, 3}}, &Options{Width: 99999}); return err }, "Options.Width = 99999"},
 		{"band order", func() error {
-			_, err := PSTH(x, []Band{{Mean: []float64{1, 1, 1}, Lower: []float64{0, 2, 0}, Upper: []float64{2, 1, 2}}}, nil)
+			_, err := Bands(x, []Band{{Mean: []float64{1, 1, 1}, Lower: []float64{0, 2, 0}, Upper: []float64{2, 1, 2}}}, nil)
 			return err
-		}, "bands[0].Lower[1] = 2 > Upper[1] = 1"},
+		}, "Bands: bands[0].Lower[1] = 2 > Upper[1] = 1"},
 		{"heatmap inf", func() error { _, err := Heatmap(mat.NewDense(2, 2, []float64{0, 0, math.Inf(1), 0}), nil); return err }, "m[1,0] is +Inf"},
 		{"trajectory shape", func() error {
 			_, err := Trajectories([]mat.Matrix{mat.NewDense(3, 2, nil), mat.NewDense(3, 1, nil)}, nil, nil)
@@ -366,7 +370,11 @@ func TestBadInputErrorsNameArgumentAndIndex(t *testing.T) {
 		{"spectrum nan", func() error { _, err := Spectrum([][]float64{{1, math.NaN()}}, nil); return err }, "spectra[0][1] = NaN"},
 		{"eigen inf", func() error { _, err := EigenPlane([][]complex128{{1, cmplx.Inf()}}, nil); return err }, "sets[0][1]"},
 		{"histogram inf", func() error { _, err := Histogram([][]float64{{1}, {2, math.Inf(-1)}}, 0, nil); return err }, "samples[1][1] is -Inf"},
-		{"rate band", func() error { _, _, err := RateBand([][]float64{{0.1}}, 0, 1, 0); return err }, "bin = 0"},
+		{"psth bins", func() error {
+			_, err := PSTH([]*spikes.PSTH{{Centres: x, Mean: x}, {Centres: x[:2], Mean: x[:2]}}, nil)
+			return err
+		}, "psths[1] has other bin centres than psths[0] (2 bins from 0 vs 3 from 0)"},
+		{"psth empty", func() error { _, err := PSTH(nil, nil); return err }, "PSTH: psths is empty"},
 		{"slider labels", func() error {
 			f, _ := Raster([][]float64{{1}}, nil)
 			_, err := Slider("k", []string{"a", "b"}, []*Figure{f})

@@ -11,46 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/spikes"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
-
-// Oracle: per-trial rates counted independently (binary search of each
-// bin's edges in the sorted spike times) and gonum's stat.Mean and
-// stat.StdDev (n-1 denominator) for the 95% normal interval.
-func TestRateBandMatchesIndependentCountsAndGonumStats(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	trials := make([][]float64, 40)
-	for i := range trials {
-		for s := rng.ExpFloat64() / 30; s < 1.2; s += rng.ExpFloat64() / 30 {
-			trials[i] = append(trials[i], s-0.1) // some spikes before t0
-		}
-	}
-	t0, t1, bin := 0.0, 1.0, 0.05
-	centres, b, err := RateBand(trials, t0, t1, bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(centres) != 20 || math.Abs(centres[0]-0.025) > 1e-12 || math.Abs(centres[19]-0.975) > 1e-12 {
-		t.Fatalf("centres %v", centres)
-	}
-	for k := range centres {
-		lo, hi := t0+float64(k)*bin, t0+float64(k+1)*bin
-		rates := make([]float64, len(trials))
-		for i, tr := range trials {
-			s := append([]float64(nil), tr...)
-			sort.Float64s(s)
-			rates[i] = float64(sort.SearchFloat64s(s, hi)-sort.SearchFloat64s(s, lo)) / bin
-		}
-		m, sd := stat.Mean(rates, nil), stat.StdDev(rates, nil)
-		half := 1.96 * sd / math.Sqrt(float64(len(trials)))
-		if math.Abs(b.Mean[k]-m) > 1e-9 || math.Abs(b.Lower[k]-(m-half)) > 1e-9 || math.Abs(b.Upper[k]-(m+half)) > 1e-9 {
-			t.Fatalf("bin %d: got %g [%g, %g], want %g [%g, %g]", k, b.Mean[k], b.Lower[k], b.Upper[k], m, m-half, m+half)
-		}
-	}
-}
 
 // Oracle: numpy.histogram (equal-width bins over [min, max], last bin
 // closed) and numpy's Freedman–Diaconis bin count ("fd").
@@ -286,9 +251,9 @@ func TestFlowFieldAndSpectrumDescribeTheirData(t *testing.T) {
 // Oracle: the option read back as JSON must hold the caller's numbers: the
 // band rows [t, lower, upper], one line per trial in its condition's
 // colour, and a start dot per trial.
-func TestPSTHAndTrajectoryOptionsCarryTheData(t *testing.T) {
+func TestBandsAndTrajectoryOptionsCarryTheData(t *testing.T) {
 	tt := []float64{0, 0.5, 1}
-	f, err := PSTH(tt, []Band{{Name: "A", Mean: []float64{1, 2, 3}, Lower: []float64{0.5, 1.5, 2.5}, Upper: []float64{1.5, 2.5, 3.5}}}, nil)
+	f, err := Bands(tt, []Band{{Name: "A", Mean: []float64{1, 2, 3}, Lower: []float64{0.5, 1.5, 2.5}, Upper: []float64{1.5, 2.5, 3.5}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,5 +298,63 @@ func TestPSTHAndTrajectoryOptionsCarryTheData(t *testing.T) {
 	var pts [][2]float64
 	if err := json.Unmarshal(q.Series[0].Data, &pts); err != nil || pts[1] != [2]float64{2, 3} {
 		t.Errorf("trial 0 points %v (%v), want columns 0 and 1", pts, err)
+	}
+}
+
+// Oracle: package spikes' own result. PSTH draws each spikes.PSTH with no
+// conversion by the caller: the option carries its bin centres, means and
+// band rows (to the option's 6 significant digits), the legend its name,
+// and the axes default to time and rate.
+func TestPSTHDrawsSpikesResults(t *testing.T) {
+	trials := [][]float64{{0.01, 0.02, 0.15}, {0.05, 0.11}, {0.12, 0.18}}
+	a, err := spikes.RateBand(trials, 0, 0.2, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := spikes.RateBand(trials[:2], 0, 0.2, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Name, b.Name = "all trials", "first two"
+	f, err := PSTH([]*spikes.PSTH{a, b}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Series []struct {
+			Type, Name string
+			Data       json.RawMessage
+		} `json:"series"`
+		XAxis struct{ Name string } `json:"xAxis"`
+		YAxis struct{ Name string } `json:"yAxis"`
+	}
+	opt, err := f.Option()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(opt, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Series) != 4 || p.Series[0].Name != "all trials" || p.Series[2].Name != "first two" {
+		t.Fatalf("series %+v", p.Series)
+	}
+	var line [][2]float64
+	var band [][3]float64
+	if err := json.Unmarshal(p.Series[0].Data, &line); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(p.Series[3].Data, &band); err != nil {
+		t.Fatal(err)
+	}
+	// The option carries 6 significant digits.
+	near := func(x, y float64) bool { return math.Abs(x-y) <= 1e-5*math.Max(1, math.Abs(y)) }
+	for k := range a.Centres {
+		if !near(line[k][0], a.Centres[k]) || !near(line[k][1], a.Mean[k]) || !near(band[k][0], b.Centres[k]) ||
+			!near(band[k][1], b.Lower[k]) || !near(band[k][2], b.Upper[k]) {
+			t.Errorf("bin %d: line %v band %v, want the PSTHs' values", k, line[k], band[k])
+		}
+	}
+	if !strings.Contains(p.XAxis.Name, "time (s)") || !strings.Contains(p.YAxis.Name, "rate (Hz)") || !strings.HasPrefix(f.Text(), "PSTH: 2 series × 4 points") {
+		t.Errorf("axes %q, %q; text %q", p.XAxis.Name, p.YAxis.Name, f.Text())
 	}
 }

@@ -191,9 +191,14 @@ func (c *Control) writeBar(h *strings.Builder, id string) {
 	fmt.Fprintf(h, `<output class="neuronb-frame-label" style="white-space:nowrap;">%s</output></div>`, html.EscapeString(c.labels[0]))
 }
 
-// Headless reports whether NEURONB_HEADLESS=1, which `kernel run` sets for
+// HeadlessEnv names the environment variable that `kernel run` sets to 1
+// for the kernels it starts (a kernel inherits its launcher's environment):
+// no browser is attached, so nothing may wait for one.
+const HeadlessEnv = "NEURONB_HEADLESS"
+
+// Headless reports whether HeadlessEnv is 1, which `kernel run` sets for
 // notebooks executed without a browser: nothing may then wait for one.
-func Headless() bool { return os.Getenv("NEURONB_HEADLESS") == "1" }
+func Headless() bool { return os.Getenv(HeadlessEnv) == "1" }
 
 // Listen calls fn(i) in this cell's process each time the viewer moves the
 // shown control to frame i, for at most d, through GoNB's comms channel,

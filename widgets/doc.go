@@ -11,7 +11,7 @@
 // Options.SVG, an SVG with embedded fonts. Show also accepts a
 // constructor's (value, error) pair, so a figure is one line:
 //
-//	widgets.Show(widgets.PSTH(t, bands, &widgets.Options{Title: "V1 unit 3"}))
+//	widgets.Show(widgets.Raster(group.Trains(), &widgets.Options{Title: "V1"}))
 //
 // Outside a notebook (gonbui.IsNotebook false: tests, programs) Show writes
 // PNG/SVG/HTML files into OutputDir() ($NEURONB_OUT, default ./neuronb-out)
@@ -22,7 +22,10 @@
 // Interactive (ECharts; hover, zoom and legend toggles help):
 //   - Lines: multi-series lines with a legend; reference series (ground
 //     truth, observations) dashed with Options.Dashed.
-//   - PSTH: rate lines with confidence bands (RateBand bins spike trains).
+//   - PSTH: peri-stimulus time histograms of package spikes (spikes.PSTH,
+//     from spikes.RateBand or Perievent.PSTH) with their 95% bands.
+//   - Bands: any lines with shaded confidence bands (an estimate ± its
+//     interval against the number of neurons, a mean latent ± 2 sd).
 //   - Trajectories: 2-D latent trajectories coloured by condition.
 //   - Histogram: one or more distributions over shared bins.
 //
@@ -38,7 +41,7 @@
 //     scale and a colour bar.
 //   - Spectrum: eigenvalue spectra on log-log axes.
 //   - EigenPlane: complex eigenvalues with the unit circle.
-//   - Lines and PSTH with Options.Static: the same charts drawn by
+//   - Lines, Bands and PSTH with Options.Static: the same charts drawn by
 //     gonum/plot, for figures saved with a paper reproduction.
 //
 // For anything else, NewPlot starts a gonum plot in the same look (fonts,

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/neuronb/neuronb/neuro/spikes"
 	"github.com/neuronb/neuronb/widgets"
 )
 
@@ -84,22 +85,17 @@ func ExampleLines() {
 	// series: sin
 }
 
-func ExampleRateBand() {
-	trials := [][]float64{{0.01, 0.02, 0.15}, {0.05}, {0.12, 0.18}}
-	centres, band, _ := widgets.RateBand(trials, 0, 0.2, 0.1)
-	for k, c := range centres {
-		fmt.Printf("t=%.2f s: %.1f Hz [%.1f, %.1f]\n", c, band.Mean[k], band.Lower[k], band.Upper[k])
-	}
-	// Output:
-	// t=0.05 s: 10.0 Hz [-1.3, 21.3]
-	// t=0.15 s: 10.0 Hz [-1.3, 21.3]
-}
-
 func ExamplePSTH() {
 	trials := [][]float64{{0.01, 0.02, 0.15}, {0.05}, {0.12, 0.18}}
-	centres, band, _ := widgets.RateBand(trials, 0, 0.2, 0.05)
-	band.Name = "unit 7"
-	f, _ := widgets.PSTH(centres, []widgets.Band{band}, nil)
+	psth, err := spikes.RateBand(trials, 0, 0.2, 0.05)
+	if err != nil {
+		panic(err)
+	}
+	psth.Name = "unit 7"
+	f, err := widgets.PSTH([]*spikes.PSTH{psth}, nil)
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(f.Text())
 	// Output:
 	// PSTH: 1 series × 4 points
@@ -107,6 +103,27 @@ func ExamplePSTH() {
 	// y: rate (Hz) in [6.667, 13.33]
 	// series: unit 7
 	// shaded bands: unit 7
+}
+
+// An estimate with its 95% interval against the number of neurons, over a
+// dashed reference.
+func ExampleBands() {
+	n := []float64{10, 20, 40, 80}
+	f, err := widgets.Bands(n, []widgets.Band{
+		{Name: "sample CKA", Mean: []float64{0.42, 0.55, 0.63, 0.68}, Lower: []float64{0.38, 0.52, 0.61, 0.67}, Upper: []float64{0.46, 0.58, 0.65, 0.69}},
+		{Name: "population", Mean: []float64{0.7, 0.7, 0.7, 0.7}},
+	}, &widgets.Options{XLabel: "neurons", YLabel: "CKA", Dashed: []bool{false, true}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(f.Text())
+	// Output:
+	// Bands: 2 series × 4 points
+	// x: neurons in [10, 80]
+	// y: CKA in [0.42, 0.7]
+	// series: sample CKA, population
+	// dashed: population
+	// shaded bands: sample CKA
 }
 
 func ExampleTrajectories() {
@@ -233,8 +250,8 @@ func ExampleControl_Listen() {
 }
 
 func ExampleHeadless() {
-	os.Setenv("NEURONB_HEADLESS", "1")
-	defer os.Unsetenv("NEURONB_HEADLESS")
+	os.Setenv(widgets.HeadlessEnv, "1")
+	defer os.Unsetenv(widgets.HeadlessEnv)
 	fmt.Println(widgets.Headless())
 	// Output: true
 }

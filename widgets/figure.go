@@ -19,8 +19,9 @@ import (
 // Figure is a chart ready to show: either interactive (an ECharts option
 // drawn in the browser) or static (drawn by gonum/plot into PNG/SVG). The
 // chart constructors of this package, FromPlot and FromECharts return one.
-// A Figure is immutable once built; showing it twice gives two independent
-// outputs.
+// A Figure does not change once built, except through the overlay methods
+// of static figures (AddLine, AddPoints, AddTrace) and Plot; showing it
+// twice gives two independent outputs.
 type Figure struct {
 	kind          string
 	title         string
@@ -34,9 +35,11 @@ type Figure struct {
 	noPicture bool
 
 	// Static figures; plot is the main gonum plot where there is one.
-	draw func(c draw.Canvas)
-	svg  bool
-	plot *plot.Plot
+	// overlays describes what AddLine and AddPoints drew on it.
+	draw     func(c draw.Canvas)
+	svg      bool
+	plot     *plot.Plot
+	overlays string
 }
 
 // Plot returns the gonum plot behind a static figure of this package (nil

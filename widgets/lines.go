@@ -55,10 +55,10 @@ func Lines(x []float64, ys [][]float64, o *Options) (*Figure, error) {
 	return newOptionFigure("lines", &r, opt, describeLines("Lines", &r, x, ys, names, note))
 }
 
-// lineChartOption assembles the ECharts option Lines and PSTH share: the
-// legend (with the dashed-series key), value axes named by the caller or the
-// chart's defaults, zoom inside the plot, and axis names fitted to the range
-// of all the values drawn. ys are the series the downsampling note counts.
+// lineChartOption assembles the ECharts option Lines, Bands and PSTH share:
+// the legend (with the dashed-series key), value axes named by the caller or
+// the chart's defaults, zoom inside the plot, and axis names fitted to the
+// range of all the values drawn. ys are the series the downsampling note counts.
 func lineChartOption(r *Options, series []any, names []string, ys [][]float64, shown int, xName, yName string, all [][]float64) (opt map[string]any, note string) {
 	legend := uniqueNames(names)
 	if r.DashedLabel != "" {

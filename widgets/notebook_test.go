@@ -21,6 +21,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"github.com/neuronb/neuronb/neuro/spikes"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -124,11 +125,11 @@ func galleryCells() []galleryCell {
 		{"widgets.Show(widgets.Lines(t, ys, opts))", func(tt *testing.T) { must(tt, Show(lines)) }},
 		{"widgets.Show(lines) // the same figure again", func(tt *testing.T) { must(tt, Show(lines)) }},
 		{"widgets.Show(widgets.Raster(trains, nil))", func(tt *testing.T) { must(tt, Show(Raster(trains, &Options{Title: "Raster"}))) }},
-		{"widgets.Show(widgets.PSTH(centres, []widgets.Band{band}, nil))", func(tt *testing.T) {
-			c, b, err := RateBand(trains, 0, 2, 0.05)
+		{"widgets.Show(widgets.PSTH([]*spikes.PSTH{psth}, nil))", func(tt *testing.T) {
+			p, err := spikes.RateBand(trains, 0, 2, 0.05)
 			must(tt, err)
-			b.Name = "unit 1"
-			must(tt, Show(PSTH(c, []Band{b}, &Options{Title: "PSTH"})))
+			p.Name = "unit 1"
+			must(tt, Show(PSTH([]*spikes.PSTH{p}, &Options{Title: "PSTH"})))
 		}},
 		{"widgets.Show(widgets.Trajectories(trials, cond, opts))", func(tt *testing.T) {
 			var trials []mat.Matrix

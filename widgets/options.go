@@ -124,16 +124,17 @@ type Options struct {
 	// Dashed marks series drawn dashed: reference curves such as the ground
 	// truth, the observations or a baseline, next to solid fits. Series
 	// sharing a name share one colour and one legend entry, so naming a
-	// reference like its fit pairs them (Lines, PSTH; missing entries are
-	// solid).
+	// reference like its fit pairs them (Lines, Bands, PSTH; missing
+	// entries are solid).
 	Dashed []bool
 	// DashedLabel, if set, adds a legend entry, a black dashed line with
 	// this text, saying what the dashed series are ("truth", "observed").
 	DashedLabel string
-	// Static asks Lines and PSTH for a static figure drawn by gonum/plot
-	// (PNG, for saved paper figures; Figure.Plot allows adding layers)
-	// instead of an interactive ECharts chart. Static line charts draw every
-	// point (MaxPoints does not apply) and put their legend beside the plot.
+	// Static asks Lines, Bands and PSTH for a static figure drawn by
+	// gonum/plot (PNG, for saved paper figures; Figure.Plot allows adding
+	// layers) instead of an interactive ECharts chart. Static line charts
+	// draw every point (MaxPoints does not apply) and put their legend
+	// beside the plot.
 	Static bool
 	// SVG asks static figures to carry an SVG rendering (fonts embedded, so
 	// labels keep their positions in any viewer) in addition to the PNG.

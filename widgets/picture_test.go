@@ -131,9 +131,9 @@ func pictureFigures(t *testing.T) map[string][]byte {
 	f, err := Lines(x, [][]float64{{1, 2, 3, 2, 5}, {0, math.NaN(), -1, 1, 1}, {1, 2, 3, 2, 4}},
 		&Options{Names: []string{"fit", "other", "fit"}, Dashed: []bool{false, false, true}, DashedLabel: "truth", Title: "lines"})
 	add("lines", f, err)
-	f, err = PSTH(x, []Band{{Name: "u", Mean: []float64{1, 2, 3, 2, 1}, Lower: []float64{0, 1, 2, 1, 0}, Upper: []float64{2, 3, 4.5, 3, 2}},
+	f, err = Bands(x, []Band{{Name: "u", Mean: []float64{1, 2, 3, 2, 1}, Lower: []float64{0, 1, 2, 1, 0}, Upper: []float64{2, 3, 4.5, 3, 2}},
 		{Name: "v", Mean: []float64{3, 3, 3, 3, 3}}}, nil)
-	add("psth", f, err)
+	add("bands", f, err)
 	f, err = Trajectories([]mat.Matrix{mat.NewDense(3, 2, []float64{0, 0, 1, 1, 2, 0}), mat.NewDense(2, 2, []float64{-1, 3, 0, 2})}, []int{0, 1}, nil)
 	add("trajectories", f, err)
 	f, err = Histogram([][]float64{{1, 2, 2, 3, 3, 3}, {2, 2, 2, 2}}, 3, &Options{Names: []string{"a", "b"}})

@@ -3,48 +3,89 @@ package widgets
 import (
 	"encoding/json"
 	"fmt"
-	"math"
+	"slices"
 	"strings"
+
+	"github.com/neuronb/neuronb/neuro/spikes"
 )
 
-// Band is a curve with a confidence band around it, sampled at the times of
-// the chart it belongs to: a PSTH (firing rate ± 95% CI), a decoding accuracy
-// over time, a mean latent with its spread. Lower and Upper may both be nil
-// (no band); otherwise Lower[i] ≤ Upper[i] wherever both are finite.
+// Band is a curve with a confidence band around it, sampled at the x values
+// of the chart it belongs to (Bands): an estimate ± its interval, a
+// decoding accuracy over time, a mean latent with its spread. Lower and
+// Upper may both be nil (no band); otherwise Lower[i] ≤ Upper[i] wherever
+// both are finite.
 type Band struct {
 	Name               string
 	Mean, Lower, Upper []float64
 }
 
-// PSTH draws rate lines with shaded confidence bands against shared times t
-// (finite, non-decreasing) as an interactive chart: hover for the means,
-// legend to toggle a curve with its band. Long series are reduced for
-// display like Lines (the same indices for mean and band). o.Dashed,
-// o.DashedLabel and o.Static work as for Lines (o.Dashed[k] dashes band k's
-// curve; bands sharing a name share a colour), so a smoothed estimate with
-// its band can be drawn over the dashed truth.
-// Defaults: XLabel "time (s)", YLabel "rate (Hz)".
-func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
+// Bands draws lines with shaded confidence bands against shared x values
+// (finite, non-decreasing) as an interactive chart: an estimate with its
+// interval over neuron counts, a decoding accuracy over time, a mean latent
+// with its spread. Hover for the means, use the legend to toggle a curve
+// with its band. Long series are reduced for display like Lines (the same
+// indices for mean and band). o.Dashed, o.DashedLabel and o.Static work as
+// for Lines (o.Dashed[k] dashes band k's curve; bands sharing a name share
+// a colour), so a smoothed estimate with its band can be drawn over the
+// dashed truth. Defaults: XLabel "x", YLabel "value", as Lines.
+func Bands(x []float64, bands []Band, o *Options) (*Figure, error) {
+	return bandChart("bands", "Bands", x, bands, o, "x", "value")
+}
+
+// PSTH draws peri-stimulus time histograms computed by package spikes
+// (spikes.RateBand, Perievent.PSTH): each one's mean rate with its 95% band,
+// named by its Name, against the bin centres they share. Options work as
+// for Bands. Defaults: XLabel "time (s)", YLabel "rate (Hz)".
+func PSTH(psths []*spikes.PSTH, o *Options) (*Figure, error) {
+	if len(psths) == 0 {
+		return nil, fmt.Errorf("widgets: PSTH: psths is empty")
+	}
+	bands := make([]Band, len(psths))
+	for k, p := range psths {
+		if p == nil {
+			return nil, fmt.Errorf("widgets: PSTH: psths[%d] is nil", k)
+		}
+		if !slices.Equal(p.Centres, psths[0].Centres) {
+			return nil, fmt.Errorf("widgets: PSTH: psths[%d] has other bin centres than psths[0] (%d bins from %v vs %d from %v); bin them alike",
+				k, len(p.Centres), first(p.Centres), len(psths[0].Centres), first(psths[0].Centres))
+		}
+		bands[k] = Band{Name: p.Name, Mean: p.Mean, Lower: p.Lower, Upper: p.Upper}
+	}
+	return bandChart("psth", "PSTH", psths[0].Centres, bands, o, "time (s)", "rate (Hz)")
+}
+
+// first returns x[0] for messages ("none" for an empty slice).
+func first(x []float64) any {
+	if len(x) == 0 {
+		return "none"
+	}
+	return x[0]
+}
+
+// bandChart is Bands and PSTH: kind names the figure, fn the function in
+// errors, xdef and ydef the default axis labels.
+func bandChart(kind, fn string, t []float64, bands []Band, o *Options, xdef, ydef string) (*Figure, error) {
 	r, err := o.resolved(DefaultWidth, DefaultHeight)
 	if err != nil {
 		return nil, err
 	}
+	r.XLabel, r.YLabel = orDefault(r.XLabel, xdef), orDefault(r.YLabel, ydef)
 	if len(bands) == 0 {
-		return nil, fmt.Errorf("widgets: PSTH: bands is empty")
+		return nil, fmt.Errorf("widgets: %s: bands is empty", fn)
 	}
 	if len(t) == 0 {
-		return nil, fmt.Errorf("widgets: PSTH: t is empty")
+		return nil, fmt.Errorf("widgets: %s: the x values are empty", fn)
 	}
-	if err := checkAxis("PSTH", t); err != nil {
+	if err := checkAxis(fn, t); err != nil {
 		return nil, err
 	}
 	if len(r.Dashed) > len(bands) {
-		return nil, fmt.Errorf("widgets: PSTH: Options.Dashed has %d entries for %d bands", len(r.Dashed), len(bands))
+		return nil, fmt.Errorf("widgets: %s: Options.Dashed has %d entries for %d bands", fn, len(r.Dashed), len(bands))
 	}
 	means := make([][]float64, len(bands))
 	names := make([]string, len(bands))
 	for k, b := range bands {
-		if err := checkBand(k, b, len(t)); err != nil {
+		if err := checkBand(fn, k, b, len(t)); err != nil {
 			return nil, err
 		}
 		means[k] = b.Mean
@@ -52,17 +93,11 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 	}
 	colours := sharedColours(names)
 	if r.Static {
-		if r.XLabel == "" {
-			r.XLabel = "time (s)"
-		}
-		if r.YLabel == "" {
-			r.YLabel = "rate (Hz)"
-		}
 		curves := make([]curve, len(bands))
 		for k, b := range bands {
 			curves[k] = curve{name: names[k], y: b.Mean, lower: b.Lower, upper: b.Upper, colour: colours[k], dashed: r.dashed(k)}
 		}
-		return staticLines("psth", "PSTH", t, curves, &r, "time (s)", "rate (Hz)")
+		return staticLines(kind, fn, t, curves, &r, xdef, ydef)
 	}
 	var series []any
 	shown := 0
@@ -113,14 +148,8 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 	for _, b := range bands {
 		all = append(all, b.Mean, b.Lower, b.Upper)
 	}
-	opt, note := lineChartOption(&r, series, names, means, shown, "time (s)", "rate (Hz)", all)
-	if r.XLabel == "" {
-		r.XLabel = "time (s)"
-	}
-	if r.YLabel == "" {
-		r.YLabel = "rate (Hz)"
-	}
-	text := describeLines("PSTH", &r, t, means, names, note)
+	opt, note := lineChartOption(&r, series, names, means, shown, xdef, ydef, all)
+	text := describeLines(fn, &r, t, means, names, note)
 	var withBand []string
 	for k, b := range bands {
 		if b.Lower != nil {
@@ -130,93 +159,26 @@ func PSTH(t []float64, bands []Band, o *Options) (*Figure, error) {
 	if len(withBand) > 0 {
 		text += "\nshaded bands: " + strings.Join(withBand, ", ")
 	}
-	return newOptionFigure("psth", &r, opt, text)
+	return newOptionFigure(kind, &r, opt, text)
 }
 
-func checkBand(k int, b Band, n int) error {
+func checkBand(fn string, k int, b Band, n int) error {
 	if len(b.Mean) != n {
-		return fmt.Errorf("widgets: PSTH: bands[%d].Mean has %d points, t has %d", k, len(b.Mean), n)
+		return fmt.Errorf("widgets: %s: bands[%d].Mean has %d points, x has %d", fn, k, len(b.Mean), n)
 	}
 	if (b.Lower == nil) != (b.Upper == nil) {
-		return fmt.Errorf("widgets: PSTH: bands[%d] has only one of Lower and Upper", k)
+		return fmt.Errorf("widgets: %s: bands[%d] has only one of Lower and Upper", fn, k)
 	}
 	if b.Lower == nil {
 		return nil
 	}
 	if len(b.Lower) != n || len(b.Upper) != n {
-		return fmt.Errorf("widgets: PSTH: bands[%d] Lower/Upper have %d/%d points, t has %d", k, len(b.Lower), len(b.Upper), n)
+		return fmt.Errorf("widgets: %s: bands[%d] Lower/Upper have %d/%d points, x has %d", fn, k, len(b.Lower), len(b.Upper), n)
 	}
 	for i := range b.Lower {
 		if b.Lower[i] > b.Upper[i] {
-			return fmt.Errorf("widgets: PSTH: bands[%d].Lower[%d] = %v > Upper[%d] = %v", k, i, b.Lower[i], i, b.Upper[i])
+			return fmt.Errorf("widgets: %s: bands[%d].Lower[%d] = %v > Upper[%d] = %v", fn, k, i, b.Lower[i], i, b.Upper[i])
 		}
 	}
 	return nil
-}
-
-// RateBand bins spike times into a peri-stimulus time histogram: for bins
-// [t0 + k·bin, t0 + (k+1)·bin) covering [t0, t1), each trial's rate is its
-// spike count / bin; the band is the mean over trials ± 1.96 standard errors
-// (sample standard deviation / √trials), a normal-approximation 95%
-// interval. It returns the bin centres and the band (Name empty). Spike
-// times outside [t0, t1) are ignored; a trial may be empty.
-func RateBand(trials [][]float64, t0, t1, bin float64) (centres []float64, b Band, err error) {
-	switch {
-	case len(trials) == 0:
-		return nil, b, fmt.Errorf("widgets: RateBand: trials is empty")
-	case !(bin > 0) || math.IsInf(bin, 0):
-		return nil, b, fmt.Errorf("widgets: RateBand: bin = %v, want a positive width", bin)
-	case !(t1 > t0) || math.IsInf(t0, 0) || math.IsInf(t1, 0):
-		return nil, b, fmt.Errorf("widgets: RateBand: [t0, t1) = [%v, %v) is not a finite, non-empty interval", t0, t1)
-	}
-	nb := int(math.Ceil((t1 - t0) / bin))
-	if nb > 1_000_000 {
-		return nil, b, fmt.Errorf("widgets: RateBand: %d bins of %v in [%v, %v); use wider bins", nb, bin, t0, t1)
-	}
-	counts := make([]float64, nb)
-	// Welford's running mean and sum of squared deviations per bin.
-	mean := make([]float64, nb)
-	m2 := make([]float64, nb)
-	for i, tr := range trials {
-		clear(counts)
-		for j, s := range tr {
-			if math.IsNaN(s) {
-				return nil, b, fmt.Errorf("widgets: RateBand: trials[%d][%d] is NaN", i, j)
-			}
-			if s < t0 || s >= t1 {
-				continue
-			}
-			// Bin k is [t0 + k·bin, t0 + (k+1)·bin) with the edges computed
-			// exactly so; the quotient can round across an edge.
-			k := min(int((s-t0)/bin), nb-1)
-			for k > 0 && s < t0+float64(k)*bin {
-				k--
-			}
-			for k < nb-1 && s >= t0+float64(k+1)*bin {
-				k++
-			}
-			counts[k]++
-		}
-		for k, c := range counts {
-			rate := c / bin
-			d := rate - mean[k]
-			mean[k] += d / float64(i+1)
-			m2[k] += d * (rate - mean[k])
-		}
-	}
-	n := float64(len(trials))
-	centres = make([]float64, nb)
-	b.Mean = make([]float64, nb)
-	b.Lower = make([]float64, nb)
-	b.Upper = make([]float64, nb)
-	for k := range centres {
-		centres[k] = t0 + (float64(k)+0.5)*bin
-		m := mean[k]
-		half := 0.0
-		if n > 1 {
-			half = 1.96 * math.Sqrt(m2[k]/(n-1)/n)
-		}
-		b.Mean[k], b.Lower[k], b.Upper[k] = m, m-half, m+half
-	}
-	return centres, b, nil
 }

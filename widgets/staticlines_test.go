@@ -122,17 +122,17 @@ func TestStaticLinesDrawDashesInTheSharedColour(t *testing.T) {
 	}
 }
 
-// Oracle: PSTH with Static draws its bands and lines with gonum/plot and
+// Oracle: Bands with Static draws its bands and lines with gonum/plot and
 // describes them like the interactive chart.
-func TestStaticPSTHHasBandsAndDashes(t *testing.T) {
+func TestStaticBandsHaveBandsAndDashes(t *testing.T) {
 	tt := []float64{0, 1, 2}
-	f, err := PSTH(tt, []Band{{Name: "x₁", Mean: []float64{0, 1, 0}, Lower: []float64{-1, 0, -1}, Upper: []float64{1, 2, 1}},
+	f, err := Bands(tt, []Band{{Name: "x₁", Mean: []float64{0, 1, 0}, Lower: []float64{-1, 0, -1}, Upper: []float64{1, 2, 1}},
 		{Name: "x₁", Mean: []float64{0, 1.2, 0.1}}}, &Options{Static: true, Dashed: []bool{false, true}, DashedLabel: "true latent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.Interactive() || !strings.Contains(f.Text(), "shaded bands: x₁") || !strings.Contains(f.Text(), "dashed (true latent): x₁") {
-		t.Errorf("static PSTH: interactive %v, text %q", f.Interactive(), f.Text())
+		t.Errorf("static Bands: interactive %v, text %q", f.Interactive(), f.Text())
 	}
 	if _, err := f.Render(); err != nil {
 		t.Fatal(err)

@@ -66,8 +66,12 @@ type BLASChoice struct {
 }
 
 // forceGain is how much faster than OpenBLAS's own choice a forced core type
-// must be to be set: timing noise on a shared machine is some 10%.
-const forceGain = 1.15
+// must be to be set. A misdetected CPU falls back to generic kernels that
+// are 3-5x slower (Debian's 0.3.21 runs "Prescott" on AVX-512 machines),
+// while on a busy machine two runs of the same kernels differ by up to
+// 1.3x (seen: a SkylakeX probe 1.2x "faster" than the identical
+// Cooperlake kernels while other jobs ran), so only a clear gain counts.
+const forceGain = 1.5
 
 // ChooseCoreType measures OpenBLAS as it detects the CPU and with each
 // candidate core type, then keeps the fastest setting whose product matches

@@ -10,7 +10,8 @@ import (
 // Lint checks that a notebook is stored the way neuronb keeps notebooks:
 // nbformat 4.5 with cell ids, the neuronb kernelspec, no outputs or
 // execution counts, and every exercise followed by its solution with the
-// solution's source collapsed. It returns one message per problem.
+// solution's source collapsed, and code cells of at most MaxCellLines
+// lines (helpers belong in packages). It returns one message per problem.
 func Lint(path string) []string {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -63,6 +64,9 @@ func Lint(path string) []string {
 			add("cell %d is stored with outputs (clear them before committing)", n)
 		}
 		src := sourceText(c.Source)
+		if lines := strings.Count(strings.TrimRight(src, "\n"), "\n") + 1; lines > MaxCellLines {
+			add("cell %d has %d lines, want at most %d (move helpers into a package)", n, lines, MaxCellLines)
+		}
 		solution := hasTag(c.Metadata.Tags, "solution")
 		if solution && !c.Metadata.Jupyter.SourceHidden {
 			add("cell %d is a solution but its source is not collapsed (metadata.jupyter.source_hidden)", n)
@@ -75,6 +79,10 @@ func Lint(path string) []string {
 	}
 	return probs
 }
+
+// MaxCellLines is the longest code cell a lesson or figure notebook may
+// have: a reader takes in about 15 lines at a glance.
+const MaxCellLines = 20
 
 func hasTag(tags []string, t string) bool {
 	for _, x := range tags {

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/neuronb/neuronb/kernel/kernelspec"
+	"github.com/neuronb/neuronb/widgets"
 )
 
 //go:embed runner.py
@@ -34,9 +35,6 @@ var runnerScript []byte
 // DefaultBudget is the time a notebook may take from kernel start to its
 // last cell.
 const DefaultBudget = 3 * time.Minute
-
-// HeadlessEnv is set to 1 in the environment of kernels the runner starts.
-const HeadlessEnv = "NEURONB_HEADLESS"
 
 // Options configures a run. The zero value runs on the neuronb kernel with
 // DefaultBudget.
@@ -212,7 +210,7 @@ func Run(path string, opt *Options) (*Report, error) {
 	}
 	argv := append(append(append([]string{}, wrap...), python), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(append(os.Environ(), HeadlessEnv+"=1"), opt.Env...)
+	cmd.Env = append(append(os.Environ(), widgets.HeadlessEnv+"=1"), opt.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	var out bytes.Buffer

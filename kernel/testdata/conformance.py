@@ -8,6 +8,7 @@ that never answers. Prints one JSON object: test name -> {"status":
 """
 import json
 import sys
+import time
 import unittest
 
 import jupyter_kernel_test as jkt
@@ -59,6 +60,22 @@ class NeuronbKernelTests(jkt.KernelTests):
     code_history_pattern = "1*"
     code_page_something = ""
     code_clear_output = ""
+
+    def test_completion(self):
+        # GoNB answers a completion request at once, with an error, while
+        # gopls still loads the workspace (~10 s idle, minutes on a busy
+        # machine); a user pressing Tab then gets nothing and presses again.
+        # Wait until gopls serves, then run the suite's own check.
+        deadline = time.monotonic() + 2 * WAIT
+        while time.monotonic() < deadline:
+            msg_id = self.kc.complete("%%\nfmt.Printl", len("%%\nfmt.Printl"))
+            reply = self.kc.get_shell_msg(timeout=WAIT)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = self.kc.get_shell_msg(timeout=WAIT)
+            if reply["content"].get("status") == "ok" and reply["content"].get("matches"):
+                break
+            time.sleep(1)
+        super().test_completion()
 
     def check_is_complete(self, sample, status):
         # As the suite's own check, but a kernel answers is_complete at once:

@@ -40,15 +40,22 @@ def checkpoint():
 
 
 def complete(kc):
-    # A completion makes GoNB talk to gopls (the first answer can take ~10 s
-    # while gopls loads the workspace).
+    # A completion makes GoNB talk to gopls. While gopls still loads the
+    # workspace (~10 s on an idle machine, minutes on a busy one) GoNB
+    # answers at once with an error or no matches, as a user pressing Tab
+    # too early sees; ask again until gopls answers or WAIT runs out.
     code = "%%\nfmt.Pri"
-    msg_id = kc.complete(code, len(code))
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        r = kc.get_shell_msg(timeout=WAIT)
-        if r["parent_header"].get("msg_id") == msg_id:
-            return r["content"].get("matches", [])
+        msg_id = kc.complete(code, len(code))
+        while time.monotonic() < deadline:
+            r = kc.get_shell_msg(timeout=max(1, deadline - time.monotonic()))
+            if r["parent_header"].get("msg_id") == msg_id:
+                break
+        matches = r["content"].get("matches", []) if r["content"].get("status") == "ok" else []
+        if matches:
+            return matches
+        time.sleep(1)
     return []
 
 

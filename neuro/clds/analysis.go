@@ -47,6 +47,9 @@ func (m *Model) Eigenvalues(u []float64) []complex128 {
 // S0′ = H S0 Hᵀ. The likelihood is unchanged; the GP prior is not
 // invariant, so the whitened model is for analysis, not for refitting.
 func (m *Model) Whiten() (*Model, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
 	d := m.Config.Latent
 	var eig mat.EigenSym
 	if !eig.Factorize(m.Q(), true) {
@@ -83,6 +86,12 @@ func symmetrizeFlat(a []float64, n int) {
 // first two latent dimensions. For the ring attractor the slow mode
 // (eigenvalue ≈ 0.9) points along the ring's tangent.
 func (m *Model) EigenAngles(u []float64) ([]complex128, []float64, error) {
+	if err := m.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if err := m.checkCondition("u", u); err != nil {
+		return nil, nil, err
+	}
 	if m.Config.Latent < 2 {
 		return nil, nil, fmt.Errorf("clds: EigenAngles needs a latent dimension >= 2, have %d", m.Config.Latent)
 	}
@@ -127,6 +136,12 @@ func (m *Model) EigenAngles(u []float64) ([]complex128, []float64, error) {
 // FixedPoint returns the latent fixed point x* = (I − A(u))⁻¹ b(u) of the
 // dynamics frozen at condition u.
 func (m *Model) FixedPoint(u []float64) (*mat.VecDense, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := m.checkCondition("u", u); err != nil {
+		return nil, err
+	}
 	d := m.Config.Latent
 	ia := mat.NewDense(d, d, nil)
 	ia.Sub(eyeDense(d), m.A(u))
@@ -158,7 +173,8 @@ func eyeDense(d int) *mat.Dense {
 // OnGrid collects A(u), b(u), the eigenvalues and the latent and
 // observation-space fixed points for each condition of a grid, so a
 // notebook can plot them in one call. FixedPoints[k] and ObsFixedPoints[k]
-// are nil where I − A(u) is singular.
+// are nil where I − A(u) is singular. Its methods return the same values
+// as chart-ready series.
 type OnGrid struct {
 	U              [][]float64
 	A              []*mat.Dense
@@ -168,38 +184,134 @@ type OnGrid struct {
 	ObsFixedPoints []*mat.VecDense
 }
 
-// Evaluate returns m evaluated on grid (see Grid).
-func (m *Model) Evaluate(grid [][]float64) *OnGrid {
+// Evaluate returns m evaluated on grid (see Grid). Every condition must
+// have the basis dimension M.
+func (m *Model) Evaluate(grid [][]float64) (*OnGrid, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if len(grid) == 0 {
+		return nil, fmt.Errorf("clds: Evaluate: grid is empty")
+	}
 	g := &OnGrid{U: grid}
-	for _, u := range grid {
+	for k, u := range grid {
+		if err := m.checkCondition(fmt.Sprintf("grid[%d]", k), u); err != nil {
+			return nil, err
+		}
 		g.A = append(g.A, m.A(u))
 		g.B = append(g.B, m.B(u))
 		g.Eigenvalues = append(g.Eigenvalues, m.Eigenvalues(u))
-		x, err := m.FixedPoint(u)
-		var y *mat.VecDense
-		if err == nil {
-			y, _ = m.ObsFixedPoint(u)
-		} else {
-			x = nil
-		}
+		x, y := m.fixedPoints(u)
 		g.FixedPoints = append(g.FixedPoints, x)
 		g.ObsFixedPoints = append(g.ObsFixedPoints, y)
 	}
-	return g
+	return g, nil
 }
 
-// Field is a two-dimensional vector field on a rectangular grid:
-// at (X[i], Y[j]) the velocity is (DX[j][i], DY[j][i]); NaN marks points
-// with no value (empty bins of a composite field).
+// fixedPoints returns the latent and observation-space fixed points at u,
+// both nil when I − A(u) is singular.
+func (m *Model) fixedPoints(u []float64) (x, y *mat.VecDense) {
+	x, err := m.FixedPoint(u)
+	if err != nil {
+		return nil, nil
+	}
+	y = new(mat.VecDense)
+	y.MulVec(m.C(u), x)
+	y.AddVec(y, m.D(u))
+	return x, y
+}
+
+// Condition returns coordinate i of every grid condition (the x axis of
+// a plot against a one-dimensional condition: Condition(0)).
+func (g *OnGrid) Condition(i int) []float64 {
+	out := make([]float64, len(g.U))
+	for k, u := range g.U {
+		out[k] = u[i]
+	}
+	return out
+}
+
+// AEntries returns the entries of A(u) along the grid as D² series, entry
+// (i, j) at index i·D + j.
+func (g *OnGrid) AEntries() [][]float64 {
+	d, _ := g.A[0].Dims()
+	out := make([][]float64, d*d)
+	for _, a := range g.A {
+		for e := range out {
+			out[e] = append(out[e], a.At(e/d, e%d))
+		}
+	}
+	return out
+}
+
+// BEntries returns the entries of b(u) along the grid as D series.
+func (g *OnGrid) BEntries() [][]float64 {
+	out := make([][]float64, g.B[0].Len())
+	for _, b := range g.B {
+		for i := range out {
+			out[i] = append(out[i], b.AtVec(i))
+		}
+	}
+	return out
+}
+
+// EigenvalueCurves returns the real parts of the sorted eigenvalues (see
+// Eigenvalues) along the grid as D series, slowest-decaying last.
+func (g *OnGrid) EigenvalueCurves() [][]float64 {
+	out := make([][]float64, len(g.Eigenvalues[0]))
+	for _, ev := range g.Eigenvalues {
+		for i := range out {
+			out[i] = append(out[i], real(ev[i]))
+		}
+	}
+	return out
+}
+
+// FixedPointPath returns the latent fixed points along the grid as the
+// rows of a (points × D) matrix, a path for widgets.Trajectories or a
+// curve over a flow field; rows where I − A(u) is singular hold NaN.
+func (g *OnGrid) FixedPointPath() *mat.Dense {
+	d := len(g.Eigenvalues[0])
+	out := mat.NewDense(len(g.U), d, nil)
+	for k, x := range g.FixedPoints {
+		for i := 0; i < d; i++ {
+			v := math.NaN()
+			if x != nil {
+				v = x.AtVec(i)
+			}
+			out.Set(k, i, v)
+		}
+	}
+	return out
+}
+
+// Field is a two-dimensional vector field on a rectangular grid: at
+// (X[i], Y[j]) the velocity is (DX[j,i], DY[j,i]); NaN marks points with
+// no value (empty bins of a composite field). The layout is the one
+// widgets.FlowField takes: widgets.FlowField(f.X, f.Y, f.DX, f.DY, o).
 type Field struct {
 	X, Y   []float64
-	DX, DY [][]float64
+	DX, DY *mat.Dense
+}
+
+// Defined returns the number of grid points with a value (not NaN).
+func (f *Field) Defined() int {
+	var n int
+	for _, v := range f.DX.RawMatrix().Data {
+		if !math.IsNaN(v) {
+			n++
+		}
+	}
+	return n
 }
 
 // FlowField returns the velocity (A(u) − I) x + b(u) of the dynamics
 // frozen at condition u, on an n×n grid over [lo, hi]² of latent
 // dimensions 0 and 1 (other latent coordinates held at 0).
 func (m *Model) FlowField(u []float64, lo, hi float64, n int) (*Field, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
 	d := m.Config.Latent
 	if d < 2 {
 		return nil, fmt.Errorf("clds: FlowField needs a latent dimension >= 2, have %d", d)
@@ -207,24 +319,51 @@ func (m *Model) FlowField(u []float64, lo, hi float64, n int) (*Field, error) {
 	if n < 2 || !(hi > lo) {
 		return nil, fmt.Errorf("clds: FlowField: want n >= 2 and hi > lo, got n=%d, [%v, %v]", n, lo, hi)
 	}
+	if err := m.checkCondition("u", u); err != nil {
+		return nil, err
+	}
 	a, b := m.A(u), m.B(u)
 	f := newField(lo, hi, lo, hi, n)
 	for j, y := range f.Y {
 		for i, x := range f.X {
-			f.DX[j][i] = (a.At(0, 0)-1)*x + a.At(0, 1)*y + b.AtVec(0)
-			f.DY[j][i] = a.At(1, 0)*x + (a.At(1, 1)-1)*y + b.AtVec(1)
+			f.DX.Set(j, i, (a.At(0, 0)-1)*x+a.At(0, 1)*y+b.AtVec(0))
+			f.DY.Set(j, i, a.At(1, 0)*x+(a.At(1, 1)-1)*y+b.AtVec(1))
 		}
 	}
 	return f, nil
 }
 
+// Path returns the noise-free trajectory x_{t+1} = A(u) x_t + b(u) of the
+// dynamics frozen at condition u from x0, as the rows x_0 .. x_{steps−1}
+// of a steps×D matrix: how the state relaxes towards the fixed point.
+func (m *Model) Path(u, x0 []float64, steps int) (*mat.Dense, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	d := m.Config.Latent
+	if len(x0) != d || steps < 1 {
+		return nil, fmt.Errorf("clds: Path: x0 has length %d and steps=%d, want length D=%d and steps >= 1", len(x0), steps, d)
+	}
+	if err := m.checkCondition("u", u); err != nil {
+		return nil, err
+	}
+	a, b := m.A(u), m.B(u)
+	out := mat.NewDense(steps, d, nil)
+	x := mat.NewVecDense(d, append([]float64(nil), x0...))
+	for t := 0; t < steps; t++ {
+		out.SetRow(t, x.RawVector().Data)
+		var next mat.VecDense
+		next.MulVec(a, x)
+		x.AddVec(&next, b)
+	}
+	return out, nil
+}
+
 func newField(xlo, xhi, ylo, yhi float64, n int) *Field {
-	f := &Field{X: make([]float64, n), Y: make([]float64, n), DX: make([][]float64, n), DY: make([][]float64, n)}
+	f := &Field{X: make([]float64, n), Y: make([]float64, n), DX: mat.NewDense(n, n, nil), DY: mat.NewDense(n, n, nil)}
 	for i := 0; i < n; i++ {
 		f.X[i] = xlo + (xhi-xlo)*float64(i)/float64(n-1)
 		f.Y[i] = ylo + (yhi-ylo)*float64(i)/float64(n-1)
-		f.DX[i] = make([]float64, n)
-		f.DY[i] = make([]float64, n)
 	}
 	return f
 }
@@ -236,6 +375,9 @@ func newField(xlo, xhi, ylo, yhi float64, n int) *Field {
 // latent falls in it, and the field at the bin centre c is
 // (Ā − I) c + b̄. Empty bins hold NaN.
 func (m *Model) CompositeFlow(trials []Trial, n int) (*Field, error) {
+	if err := m.ValidateTrials(trials); err != nil {
+		return nil, err
+	}
 	d := m.Config.Latent
 	if d < 2 || n < 2 {
 		return nil, fmt.Errorf("clds: CompositeFlow needs latent dimension >= 2 and n >= 2, have D=%d, n=%d", d, n)
@@ -288,14 +430,15 @@ func (m *Model) CompositeFlow(trials []Trial, n int) (*Field, error) {
 		for i := 0; i < n; i++ {
 			c := j*n + i
 			if count[c] == 0 {
-				f.DX[j][i], f.DY[j][i] = math.NaN(), math.NaN()
+				f.DX.Set(j, i, math.NaN())
+				f.DY.Set(j, i, math.NaN())
 				continue
 			}
 			k := float64(count[c])
 			a, b := sumA[c], sumB[c]
 			x, y := f.X[i], f.Y[j]
-			f.DX[j][i] = ((a.At(0, 0)/k-1)*x + a.At(0, 1)/k*y + b.AtVec(0)/k)
-			f.DY[j][i] = (a.At(1, 0)/k*x + (a.At(1, 1)/k-1)*y + b.AtVec(1)/k)
+			f.DX.Set(j, i, (a.At(0, 0)/k-1)*x+a.At(0, 1)/k*y+b.AtVec(0)/k)
+			f.DY.Set(j, i, a.At(1, 0)/k*x+(a.At(1, 1)/k-1)*y+b.AtVec(1)/k)
 		}
 	}
 	return f, nil

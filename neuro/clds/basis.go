@@ -206,3 +206,24 @@ func Kernel(b Basis, u, v []float64) float64 {
 	}
 	return s
 }
+
+// ConstantBasis is implemented by bases that represent the constant
+// function: Σ_l w_l φ_l(u) = 1 for every u. A change of latent
+// coordinates with a translation (Model.TransformAffine, AlignTo) needs it
+// to move a condition-dependent offset by a constant.
+type ConstantBasis interface {
+	Basis
+	// ConstantWeights returns w with Σ_l w_l φ_l(u) = 1.
+	ConstantWeights() []float64
+}
+
+// ConstantWeights returns (1/c(0), 0, …, 0): the first feature is the
+// constant c(0).
+func (f *Fourier) ConstantWeights() []float64 {
+	w := make([]float64, f.Len())
+	w[0] = 1 / f.coef[0]
+	return w
+}
+
+// ConstantWeights returns (1).
+func (Constant) ConstantWeights() []float64 { return []float64{1} }

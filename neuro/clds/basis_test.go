@@ -50,7 +50,7 @@ func TestFourierCoefficientsMatchReference(t *testing.T) {
 // basis: with √2 on sin/cos the prior variance is σ² Σ_{|m|<N} q^{m²}/C∞,
 // which tends to σ² as N grows (oracle: the theta-function identity).
 func TestFourierSqrt2OptionGivesSigmaSquaredVariance(t *testing.T) {
-	b, _ := NewFourier(FourierSettings{Frequencies: 30, Sigma: 0.5, Kappa: 0.1, Period: []float64{2 * math.Pi}, Sqrt2: true})
+	b := must(NewFourier(FourierSettings{Frequencies: 30, Sigma: 0.5, Kappa: 0.1, Period: []float64{2 * math.Pi}, Sqrt2: true}))
 	for _, u := range []float64{0, 1, 4} {
 		if k := Kernel(b, []float64{u}, []float64{u}); math.Abs(k-0.25) > 1e-12 {
 			t.Errorf("k(%v,%v) = %.15f, want σ² = 0.25", u, u, k)
@@ -69,14 +69,20 @@ func TestWhitenPreservesLikelihoodAndEigenvalues(t *testing.T) {
 	ring := smallRing(t, 5, 3, 25)
 	cfg := RingConfig()
 	cfg.C = GP
-	m, _ := NewModel(cfg, 10, rand.New(rand.NewPCG(2, 2)))
+	m := must(NewModel(rand.New(rand.NewPCG(2, 2)), cfg, 10))
 	m.Weights.Q = []float64{0.5, 0.2, 0.2, 0.3}
 	w, err := m.Whiten()
 	if err != nil {
 		t.Fatal(err)
 	}
-	l1, _, _ := m.LogLik(ring.Trials)
-	l2, _, _ := w.LogLik(ring.Trials)
+	l1, err := m.LogLik(ring.Trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, err := w.LogLik(ring.Trials)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if math.Abs(l1-l2) > 1e-9*math.Abs(l1) {
 		t.Errorf("log-likelihood %v became %v", l1, l2)
 	}
@@ -85,8 +91,14 @@ func TestWhitenPreservesLikelihoodAndEigenvalues(t *testing.T) {
 	}
 	u := []float64{1.1}
 	e1, e2 := m.Eigenvalues(u), w.Eigenvalues(u)
-	y1, _ := m.ObsFixedPoint(u)
-	y2, _ := w.ObsFixedPoint(u)
+	y1, err := m.ObsFixedPoint(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2, err := w.ObsFixedPoint(u)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range e1 {
 		if math.Abs(real(e1[i]-e2[i]))+math.Abs(imag(e1[i]-e2[i])) > 1e-10 {
 			t.Errorf("eigenvalues %v became %v", e1, e2)
@@ -96,7 +108,10 @@ func TestWhitenPreservesLikelihoodAndEigenvalues(t *testing.T) {
 		t.Errorf("observation-space fixed point changed")
 	}
 	// The flow field vanishes at the fixed point.
-	x, _ := m.FixedPoint(u)
+	x, err := m.FixedPoint(u)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var v mat.VecDense
 	v.MulVec(m.A(u), x)
 	v.AddVec(&v, m.B(u))
@@ -117,7 +132,7 @@ func TestBadInputErrorsNameArgumentTrialAndIndex(t *testing.T) {
 		}
 		return out
 	}
-	m, _ := NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m := must(NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10))
 	cases := []struct {
 		name string
 		edit func([]Trial) []Trial
@@ -136,7 +151,7 @@ func TestBadInputErrorsNameArgumentTrialAndIndex(t *testing.T) {
 			t.Errorf("%s: got %v, want a message containing %q", c.name, err, c.want)
 		}
 	}
-	if _, err := NewModel(RingConfig(), 1, rand.New(rand.NewPCG(1, 1))); err == nil || !strings.Contains(err.Error(), "Latent=2 exceeds the observation dimension N=1") {
+	if _, err := NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 1); err == nil || !strings.Contains(err.Error(), "Latent=2 exceeds the observation dimension N=1") {
 		t.Errorf("D > N: %v", err)
 	}
 	bad := m.Clone()

@@ -27,7 +27,7 @@ func BenchmarkFitThalamusSized(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	basis, _ := NewFourier(FourierSettings{Frequencies: 5, Sigma: 1, Kappa: 0.15, Period: []float64{2 * math.Pi}})
+	basis := must(NewFourier(FourierSettings{Frequencies: 5, Sigma: 1, Kappa: 0.15, Period: []float64{2 * math.Pi}}))
 	cfg := Config{Latent: 2, Basis: basis, A: GP, B: GP, C: GP, D: Zero, M0: GP, Lambda: 1}
 	benchFit(b, cfg, ring.Trials, 31)
 }
@@ -36,7 +36,7 @@ func benchFit(b *testing.B, cfg Config, trials []Trial, n int) {
 	b.ReportAllocs()
 	var iters int
 	for i := 0; i < b.N; i++ {
-		m, err := NewModel(cfg, n, rand.New(rand.NewPCG(1, 1)))
+		m, err := NewModel(rand.New(rand.NewPCG(1, 1)), cfg, n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,9 +56,12 @@ func TestEStepDoesNotAllocatePerStep(t *testing.T) {
 	ring := smallRing(t, 9, 2, 150)
 	cfg := RingConfig()
 	cfg.C, cfg.D = GP, GP
-	m, _ := NewModel(cfg, 10, rand.New(rand.NewPCG(1, 1)))
+	m, err := NewModel(rand.New(rand.NewPCG(1, 1)), cfg, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := newEStep(m, ring.Trials, 1)
-	if err := e.run(m); err != nil { // grows the buffers and whitens C
+	if _, err := e.run(m); err != nil { // grows the buffers and whitens C
 		t.Fatal(err)
 	}
 	w, st := e.workers[0], e.stats[0]

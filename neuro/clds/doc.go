@@ -28,12 +28,16 @@
 // # Fitting
 //
 // Fit maximises J(θ) = Σ_b log p(Y_b | U_b, θ) + log p(W) by expectation
-// conditional maximisation: a parallel smoother E-step, then exact
-// conditional maximisers for [A, b] | Q, Q | [A, b], [C, d] | R,
+// conditional maximisation, in package em's loop: a smoother E-step over
+// trials (package parallel) returns the sufficient statistics and J, then
+// exact conditional maximisers for [A, b] | Q, Q | [A, b], [C, d] | R,
 // R | [C, d], m0 | S0 and S0 | m0. J never decreases; it is recorded per
-// iteration (Result.Objective), and a decrease beyond 1e-9 relative or any
-// numerical failure stops the fit with a status and the last good
-// parameters. Differences from the reference code, all deliberate:
+// iteration (Result.Trace) and reported to Settings.Progress
+// (run.Progress, metric "log-joint"), and a decrease beyond 1e-9 relative
+// or any numerical failure stops the fit with a run.Status and the last
+// good parameters. A parameter of kind Flat uses the basis with no prior
+// (the control for what the smoothing prior adds). Differences from the
+// reference code, all deliberate:
 //
 //   - The prior is counted once (the reference adds it once per trial);
 //     Config.Lambda scales it, so CLDS2's "B × prior" is Lambda = B.
@@ -66,13 +70,25 @@
 // ObsFixedPoint the fixed points (I − A(u))⁻¹ b(u) in latent and
 // observation space (the latter does not depend on the arbitrary latent
 // coordinates, so it is what to compare with a ground truth); Transform
-// changes the latent coordinates (x′ = S x) and AlignTo picks those whose
-// loadings best match a reference (a simulation's true C), so that A(u)
-// and b(u) themselves can be compared with a ground truth; FlowField
-// and CompositeFlow the vector fields of the paper's figures. LogLik gives
-// held-out marginal log-likelihoods (and the bin count, for per-bin
-// values); Smooth, Reconstruct, Sample and Forecast go through package lds
-// (Model.LDS exposes the induced time-varying LDS).
+// and TransformAffine change the latent coordinates (x′ = S x + c: the
+// likelihood is invariant under every such map, the translation being
+// absorbed by b, d and m0) and AlignTo picks those whose emissions best
+// match a reference model (a simulation's truth), so that A(u), b(u) and
+// the latents themselves can be compared with a ground truth; FlowField
+// and CompositeFlow the vector fields of the paper's figures (a Field goes
+// straight into widgets.FlowField), Path a noise-free trajectory;
+// Recovery compares a fit with a known truth (Ring.Model) and Coverage
+// checks the smoother's credible bands against true latents. OnGrid's
+// methods give chart-ready series. LogLik and LogLikPerBin give held-out
+// marginal log-likelihoods (ObservedBins counts the bins); Filter, Smooth,
+// SmoothedLatents, Reconstruct, Sample and Forecast go through package
+// lds (Model.LDS exposes the induced time-varying LDS, evaluated by the
+// model itself, never through an E-step).
+//
+// The vocabulary and the shapes are those of package lds (and dynamax):
+// Model.Sample(rng, T, u), Model.Filter, Model.Smooth, Model.LogLik
+// (marginal log prob), Model.Forecast(trial, steps, future), Fit (fit_em),
+// Model.ValidateTrials; every reader returns a *Dataset.
 //
 // # Data
 //
@@ -80,9 +96,12 @@
 // with the reference simulate.py settings; RingConfig and StaticConfig are
 // the matching CLDS and the static-LDS baseline, both fitted by Fit.
 // ReadCSV/LoadCSV (long format: one row per bin) and LoadNPY, or
-// TrialsFromArrays on arrays read by package npy ((trials, T, N) and
+// DatasetFromArrays on arrays read by package npy ((trials, T, N) and
 // (trials, T[, M]), NaN for missing bins and padding), load one's own
 // binned data. As in the paper,
 // emissions are Gaussian: preprocess spike counts (bin, smooth, square
-// root, z-score) before fitting.
+// root, z-score) before fitting. Package spikes does that for a recording
+// (a TsGroup read from Phy, NWB, .npz or CSV), and TrialsFromSpikes turns
+// the result and a covariate series (θ) into Trials, one per epoch; the
+// bridge lives here, so clds imports spikes and spikes imports no model.
 package clds

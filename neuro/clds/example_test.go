@@ -11,7 +11,17 @@ import (
 
 	"github.com/neuronb/neuronb/neuro/clds"
 	"github.com/neuronb/neuronb/neuro/npy"
+	"github.com/neuronb/neuronb/neuro/run"
+	"github.com/neuronb/neuronb/neuro/spikes"
 )
+
+// must stops an example on an error (examples have no *testing.T).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 func ExampleSimulateRing() {
 	ring, err := clds.SimulateRing(&clds.RingSettings{Trials: 5, Steps: 100, Seed: 1})
@@ -40,37 +50,35 @@ func ExampleNewFourier() {
 }
 
 func ExampleFit() {
-	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 30, Steps: 100, Seed: 3})
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 30, Steps: 100, Seed: 3}))
 	train, test := ring.Split(20)
-	init, err := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		panic(err)
-	}
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	res, err := clds.Fit(init, train, &clds.Settings{
 		MaxIterations: 50,
-		Progress: func(iter, maxIter int, objective float64) {
-			if iter%25 == 0 {
-				fmt.Printf("iteration %d/%d: objective %.1f\n", iter, maxIter, objective)
+		Progress: func(s run.Step) error {
+			if s.Iteration%25 == 0 {
+				fmt.Println(s)
 			}
+			return nil
 		},
 	})
 	if err != nil {
 		panic(err)
 	}
-	ll, bins, _ := res.Model.LogLik(test)
-	truth, _ := ring.LogLik(test)
-	fmt.Printf("%v; held-out log-likelihood per bin %.3f (truth %.3f)\n", res.Status, ll/float64(bins), truth/float64(bins))
+	ll := must(res.Model.LogLikPerBin(test))
+	truth := must(ring.LogLik(test)) / float64(clds.ObservedBins(test))
+	fmt.Printf("%v; held-out log-likelihood per bin %.3f (truth %.3f)\n", res.Status, ll, truth)
 	// Output:
-	// iteration 25/50: objective 129.8
-	// iteration 50/50: objective 137.0
+	// iteration 25/50 · log-joint = 129.785
+	// iteration 50/50 · log-joint = 136.99
 	// IterationLimit; held-out log-likelihood per bin -0.182 (truth -0.101)
 }
 
 func ExampleModel_Evaluate() {
-	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4})
-	init, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
-	res, _ := clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100})
-	g := res.Model.Evaluate(clds.Grid(0, 2*math.Pi, 4))
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 40, Seed: 4}))
+	init := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
+	res := must(clds.Fit(init, ring.Trials, &clds.Settings{MaxIterations: 100}))
+	g := must(res.Model.Evaluate(clds.Grid(0, 2*math.Pi, 4)))
 	for k, u := range g.U {
 		ev := g.Eigenvalues[k]
 		truth := ring.TrueObsFixedPoint(u[0])
@@ -86,18 +94,19 @@ func ExampleModel_Evaluate() {
 }
 
 func ExampleModel_FlowField() {
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	f, err := m.FlowField([]float64{math.Pi / 2}, -2, 2, 5)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%d×%d grid; velocity at (%.0f, %.0f) = (%.3f, %.3f)\n", len(f.X), len(f.Y), f.X[2], f.Y[2], f.DX[2][2], f.DY[2][2])
+	// widgets.FlowField(f.X, f.Y, f.DX, f.DY, nil) draws it.
+	fmt.Printf("%d×%d grid; velocity at (%.0f, %.0f) = (%.3f, %.3f)\n", len(f.X), len(f.Y), f.X[2], f.Y[2], f.DX.At(2, 2), f.DY.At(2, 2))
 	// Output:
 	// 5×5 grid; velocity at (0, 0) = (0.359, 0.152)
 }
 
 func ExampleModel_EigenAngles() {
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(2, 2)))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(2, 2)), clds.RingConfig(), 10))
 	vals, angles, err := m.EigenAngles([]float64{0})
 	if err != nil {
 		panic(err)
@@ -111,7 +120,7 @@ func ExampleModel_EigenAngles() {
 }
 
 func ExampleModel_Save() {
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	var buf bytes.Buffer
 	if err := m.Save(&buf); err != nil {
 		panic(err)
@@ -140,25 +149,21 @@ func ExampleReadCSV() {
 	// trials [1 2], neurons [n1 n2 n3], bin 1 of trial 1 observed: false
 }
 
-func ExampleTrialsFromArrays() {
+func ExampleDatasetFromArrays() {
 	// Two trials of 3 bins, 2 neurons; the second trial is one bin
 	// shorter (NaN padding).
 	nan := math.NaN()
 	y := &npy.Array{Shape: []int{2, 3, 2}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, nan, nan}}
 	u := &npy.Array{Shape: []int{2, 3}, Data: []float64{0, 0.1, 0.2, 1, 1.1, 0}}
 	var buf bytes.Buffer
-	_ = npy.Write(&buf, y) // .npy round trip, as from numpy.save
-	y2, err := npy.Read(&buf)
-	if err != nil {
+	if err := npy.Write(&buf, y); err != nil { // .npy round trip, as from numpy.save
 		panic(err)
 	}
-	trials, err := clds.TrialsFromArrays(y2, u)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(len(trials), trials[0].Len(), trials[1].Len())
+	y2 := must(npy.Read(&buf))
+	ds := must(clds.DatasetFromArrays(y2, u))
+	fmt.Println(ds.TrialIDs, ds.Trials[0].Len(), ds.Trials[1].Len(), ds.Neurons)
 	// Output:
-	// 2 3 2
+	// [0 1] 3 2 [0 1]
 }
 
 func ExampleSolveSylvester() {
@@ -175,7 +180,7 @@ func ExampleSolveSylvester() {
 }
 
 func ExampleModel_Whiten() {
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	m.Weights.Q = []float64{0.5, 0.1, 0.1, 0.2}
 	w, err := m.Whiten()
 	if err != nil {
@@ -188,8 +193,8 @@ func ExampleModel_Whiten() {
 }
 
 func ExampleModel_Reconstruct() {
-	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 5})
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 5}))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	yhat, err := m.Reconstruct(ring.Trials[0])
 	if err != nil {
 		panic(err)
@@ -201,10 +206,10 @@ func ExampleModel_Reconstruct() {
 }
 
 func ExampleModel_Forecast() {
-	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 6})
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 1, Seed: 6}))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	future := mat.NewDense(3, 1, []float64{1, 1.1, 1.2}) // headings of the next 3 bins
-	fc, err := m.Forecast(ring.Trials[0], future)
+	fc, err := m.Forecast(ring.Trials[0], 3, future)
 	if err != nil {
 		panic(err)
 	}
@@ -214,13 +219,57 @@ func ExampleModel_Forecast() {
 }
 
 func ExampleModel_CompositeFlow() {
-	ring, _ := clds.SimulateRing(&clds.RingSettings{Trials: 5, Seed: 7})
-	m, _ := clds.NewModel(clds.RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+	ring := must(clds.SimulateRing(&clds.RingSettings{Trials: 5, Seed: 7}))
+	m := must(clds.NewModel(rand.New(rand.NewPCG(1, 1)), clds.RingConfig(), 10))
 	f, err := m.CompositeFlow(ring.Trials, 6)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(len(f.X), len(f.DX))
+	fmt.Printf("%d×%d bins, %d visited\n", len(f.X), len(f.Y), f.Defined())
 	// Output:
-	// 6 6
+	// 6×6 bins, 26 visited
+}
+
+// A recording in package spikes' types (two units, a head direction
+// sampled at 10 Hz) binned in 0.5 s bins over two trials, square-rooted
+// and z-scored, becomes one Trial per trial with θ at the bin centres.
+func ExampleTrialsFromSpikes() {
+	g, err := spikes.NewTsGroup([][]float64{{0.1, 0.4, 1.2, 2.6, 3.1}, {0.7, 2.2, 2.3, 3.9}}, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	ft := make([]float64, 40)
+	th := make([]float64, 40)
+	for i := range ft {
+		ft[i], th[i] = 0.05+0.1*float64(i), math.Mod(0.2*float64(i), 2*math.Pi)
+	}
+	theta, err := spikes.NewTsd(ft, th)
+	if err != nil {
+		panic(err)
+	}
+	epochs, err := spikes.NewIntervalSet([]float64{0, 2}, []float64{2, 4}, nil)
+	if err != nil {
+		panic(err)
+	}
+	y, err := g.Count(0.5, epochs)
+	if err != nil {
+		panic(err)
+	}
+	if y, err = y.Sqrt(); err != nil {
+		panic(err)
+	}
+	if y, err = y.ZScore(spikes.Global); err != nil {
+		panic(err)
+	}
+	trials, err := clds.TrialsFromSpikes(y, theta)
+	if err != nil {
+		panic(err)
+	}
+	for _, tr := range trials {
+		T, N := tr.Y.Dims()
+		fmt.Printf("%d bins × %d units, θ = %.1f\n", T, N, mat.Col(nil, 0, tr.U))
+	}
+	// Output:
+	// 4 bins × 2 units, θ = [0.4 1.4 2.4 3.4]
+	// 4 bins × 2 units, θ = [4.4 5.4 0.1 1.1]
 }

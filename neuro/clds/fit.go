@@ -2,18 +2,18 @@ package clds
 
 import (
 	"fmt"
-	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
-	"time"
+	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/neuronb/neuronb/neuro/em"
 	"github.com/neuronb/neuronb/neuro/lds"
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
-// Settings configures Fit. A nil *Settings means all defaults.
+// Settings configures Fit. A nil *Settings means all defaults; the fields
+// follow the conventions of package run.
 type Settings struct {
 	// MaxIterations is the number of ECM iterations; 0 means 200 (the
 	// reference notebooks' setting).
@@ -21,54 +21,58 @@ type Settings struct {
 	// Tolerance stops the fit when the objective changes by at most
 	// Tolerance·|J|; 0 means 1e-9, negative means never stop early.
 	Tolerance float64
+	// Seed seeds the initial weights FitNew draws (0 is a seed like any
+	// other). Fit starts from the model it is given and draws nothing.
+	Seed uint64
 	// Workers is the number of goroutines running the E-step over trials;
 	// 0 means runtime.GOMAXPROCS(0). Results do not depend on it: trials
-	// are summed in fixed chunks in a fixed order.
+	// are summed in fixed chunks in a fixed order (package parallel).
 	Workers int
-	// Progress, when not nil, is called once per iteration with the
-	// iteration (1-based), MaxIterations and the objective J after it.
-	// (*widgets.Progress).Update has this signature.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, when not nil, is called after every iteration with the
+	// metric "log-joint" (J after that iteration); returning an error
+	// stops the fit (run.ErrStop without an error).
+	// (*widgets.Progress).Record is a run.Progress.
+	Progress run.Progress
 	// MaxResidual is the largest accepted relative residual of a
 	// Sylvester solve; 0 means 1e-8.
 	MaxResidual float64
 }
 
-func (s *Settings) defaults() Settings {
+// withDefaults returns a copy of s (the zero Settings when s is nil) with
+// every zero field replaced by its documented default; fields without a
+// default are copied as they are.
+func (s *Settings) withDefaults() Settings {
 	var out Settings
 	if s != nil {
 		out = *s
 	}
-	if out.MaxIterations <= 0 {
-		out.MaxIterations = 200
-	}
-	if out.Tolerance == 0 {
-		out.Tolerance = 1e-9
-	}
-	if out.Workers <= 0 {
-		out.Workers = runtime.GOMAXPROCS(0)
-	}
+	out.MaxIterations = run.Iterations(out.MaxIterations, 200)
+	out.Tolerance = run.Tolerance(out.Tolerance, 1e-9)
+	out.Workers = parallel.Workers(out.Workers)
 	if out.MaxResidual <= 0 {
 		out.MaxResidual = 1e-8
 	}
 	return out
 }
 
+// Metric is the name of the objective Fit reports to Settings.Progress.
+const Metric = "log-joint"
+
 // Result is the outcome of Fit.
 type Result struct {
 	// Model holds the fitted parameters: the last good ones when the fit
 	// stopped on a failure.
-	Model  *Model
-	Status lds.Status
-	// Objective[k] = LogLik[k] + log p(W_k), the log-joint after k
-	// iterations (k = 0: the initial model); the last entry is Model's.
-	Objective []float64
-	// LogLik[k] is the marginal log-likelihood Σ_b log p(Y_b | θ_k).
-	LogLik     []float64
-	Iterations int
-	Runtime    time.Duration
-	// Err describes why a fit stopped with NumericalFailure or
-	// ObjectiveDecreased.
+	Model *Model
+	// Stats: Objective is Model's log-joint J.
+	run.Stats
+	// Trace[k] = LogLik[k] + log p(W_k), the log-joint after k iterations
+	// (k = 0: the initial model); the last entry is Model's.
+	Trace []float64
+	// LogLik[k] is the marginal log-likelihood Σ_b log p(Y_b | θ_k), the
+	// data part of Trace[k].
+	LogLik []float64
+	// Err says why the fit stopped with NumericalFailure,
+	// ObjectiveDecreased, or Stopped by an error of Settings.Progress.
 	Err error
 }
 
@@ -79,9 +83,10 @@ type Result struct {
 //	J(θ) = Σ_b log p(Y_b | U_b, θ) + log p(W),
 //
 // the prior on the GP weights counted once (the reference code counts it
-// once per trial). One iteration is a Kalman-smoother E-step over all
-// trials (in parallel) followed by six conditional maximisations of
-// E_q[log p(X, Y | θ)] + log p(W), each exact:
+// once per trial). The loop is package em's: one iteration is a
+// Kalman-smoother E-step over all trials (in parallel) returning the
+// sufficient statistics and J, followed by six conditional maximisations
+// of E_q[log p(X, Y | θ)] + log p(W), each exact:
 //
 //  1. [A, b] given Q: the Sylvester equation ZZ W + Λ W Q = ZY (see
 //     SolveSylvester) with z_t = [φ(u_t) ⊗ x_t ; φ(u_t)]
@@ -90,14 +95,16 @@ type Result struct {
 //  5. m0 given S0, and 6. S0 = mean_b E[(x_{b,0} − m0(u_{b,0}))(…)ᵀ]
 //
 // so J never decreases (ECM). Static parameters use the one feature 1 and
-// no prior. J is recorded per iteration; a decrease beyond
-// lds.DecreaseTolerance stops the fit with ObjectiveDecreased. A
-// numerical failure (a covariance losing positive definiteness, a
-// singular or inaccurate Sylvester solve) stops it with NumericalFailure.
-// Either way Result.Model holds the last good parameters and the error is
-// returned alongside the Result.
+// no prior, Flat ones the basis and no prior. J is recorded per iteration
+// (Result.Trace); a decrease beyond em.DecreaseTolerance stops the fit
+// with run.ObjectiveDecreased. A numerical failure (a covariance losing
+// positive definiteness, a singular or inaccurate Sylvester solve) stops
+// it with run.NumericalFailure. Either way Result.Model holds the last
+// good parameters and the error is returned alongside the Result.
 func Fit(init *Model, trials []Trial, settings *Settings) (*Result, error) {
-	start := time.Now()
+	if init == nil {
+		return nil, fmt.Errorf("clds: Fit: init is nil")
+	}
 	if err := init.Validate(); err != nil {
 		return nil, err
 	}
@@ -107,69 +114,52 @@ func Fit(init *Model, trials []Trial, settings *Settings) (*Result, error) {
 	if err := init.ValidateTrials(trials); err != nil {
 		return nil, err
 	}
-	set := settings.defaults()
+	set := settings.withDefaults()
 	e := newEStep(init, trials, set.Workers)
-	cur := init.Clone()
-	res := &Result{Model: cur}
-	fail := func(status lds.Status, err error) (*Result, error) {
-		res.Status, res.Err, res.Runtime = status, err, time.Since(start)
-		return res, err
+	var lls []float64
+	estep := func(m *Model) (*stats, float64, error) {
+		st, err := e.run(m)
+		if err != nil {
+			return nil, 0, err
+		}
+		lls = append(lls, st.ll)
+		return st, st.ll + m.LogPrior(), nil
 	}
-	if err := e.run(cur); err != nil {
-		return fail(lds.NumericalFailure, err)
+	mstep := func(m *Model, st *stats) (*Model, error) {
+		next := m.Clone()
+		if err := e.mstep(next, st, set.MaxResidual); err != nil {
+			return nil, err
+		}
+		return next, nil
 	}
-	obj := e.total.ll + cur.LogPrior()
-	res.LogLik = append(res.LogLik, e.total.ll)
-	res.Objective = append(res.Objective, obj)
-	for it := 1; ; it++ {
-		next := cur.Clone()
-		if err := e.mstep(next, set.MaxResidual); err != nil {
-			return fail(lds.NumericalFailure, fmt.Errorf("clds: iteration %d: %w", it, err))
-		}
-		if err := e.run(next); err != nil {
-			return fail(lds.NumericalFailure, fmt.Errorf("clds: iteration %d: %w", it, err))
-		}
-		nobj := e.total.ll + next.LogPrior()
-		if math.IsNaN(nobj) {
-			return fail(lds.NumericalFailure, fmt.Errorf("clds: iteration %d: objective is NaN", it))
-		}
-		if nobj < obj-lds.DecreaseTolerance*math.Abs(obj) {
-			return fail(lds.ObjectiveDecreased, fmt.Errorf("clds: iteration %d: objective decreased from %.10g to %.10g", it, obj, nobj))
-		}
-		cur, res.Model = next, next
-		res.LogLik = append(res.LogLik, e.total.ll)
-		res.Objective = append(res.Objective, nobj)
-		res.Iterations = it
-		if set.Progress != nil {
-			set.Progress(it, set.MaxIterations, nobj)
-		}
-		converged := set.Tolerance > 0 && math.Abs(nobj-obj) <= set.Tolerance*math.Abs(nobj)
-		obj = nobj
-		if converged {
-			res.Status = lds.Converged
-			break
-		}
-		if it >= set.MaxIterations {
-			res.Status = lds.IterationLimit
-			break
-		}
+	r, err := em.Fit(init.Clone(), estep, mstep, em.Settings{
+		MaxIterations: set.MaxIterations, Tolerance: set.Tolerance, Metric: Metric, Progress: set.Progress})
+	if r == nil {
+		return nil, fmt.Errorf("clds: Fit: %w", err)
 	}
-	res.Runtime = time.Since(start)
+	res := &Result{Model: r.Params, Stats: r.Stats, Trace: r.Trace, LogLik: lls[:len(r.Trace)], Err: r.Err}
+	if err != nil {
+		res.Err = fmt.Errorf("clds: Fit: %w", err)
+		return res, res.Err
+	}
 	return res, nil
 }
 
-// eStep runs the smoother over all trials and accumulates statistics.
+// eStep runs the smoother over all trials and accumulates statistics. The
+// features of every trial are computed once; two totals alternate, so the
+// statistics of the accepted parameters survive the E-step of a rejected
+// proposal.
 type eStep struct {
-	cfg     Config
+	model   *Model // for the configuration and dimensions only
 	d, n    int
 	trials  []Trial
 	phi     [][]float64 // per trial T×L features (nil without a basis)
 	chunks  [][2]int
 	stats   []*stats
-	total   *stats
+	totals  [2]*stats
+	turn    int
 	emiYY   []float64 // Σ y yᵀ over observed bins: constant
 	workers []*worker
-	one     []float64
 }
 
 type worker struct {
@@ -188,11 +178,7 @@ const maxChunks = 64
 func newEStep(m *Model, trials []Trial, workers int) *eStep {
 	cfg := m.Config
 	d, n := cfg.Latent, m.N
-	e := &eStep{cfg: cfg, d: d, n: n, trials: trials, one: []float64{1}}
-	nc := min(len(trials), maxChunks)
-	for c := 0; c < nc; c++ {
-		e.chunks = append(e.chunks, [2]int{c * len(trials) / nc, (c + 1) * len(trials) / nc})
-	}
+	e := &eStep{model: m, d: d, n: n, trials: trials, chunks: parallel.Chunks(len(trials), maxChunks)}
 	pd := cfg.features(cfg.A)*d + cfg.features(cfg.B)
 	pe := cfg.features(cfg.C)*d + cfg.features(cfg.D)
 	p0 := cfg.features(cfg.M0)
@@ -202,18 +188,10 @@ func newEStep(m *Model, trials []Trial, workers int) *eStep {
 	for range e.chunks {
 		e.stats = append(e.stats, mk())
 	}
-	e.total = mk()
+	e.totals = [2]*stats{mk(), mk()}
 	e.phi = make([][]float64, len(trials))
-	if cfg.Basis != nil {
-		L := cfg.Basis.Len()
-		for i := range trials {
-			T := trials[i].Len()
-			phi := make([]float64, T*L)
-			for t := 0; t < T; t++ {
-				cfg.Basis.Eval(phi[t*L:(t+1)*L], trials[i].U.RawRowView(t))
-			}
-			e.phi[i] = phi
-		}
+	for i := range trials {
+		e.phi[i] = m.trialFeatures(nil, trials[i].U, trials[i].Len())
 	}
 	e.emiYY = make([]float64, n*n)
 	for i := range trials {
@@ -231,183 +209,79 @@ func newEStep(m *Model, trials []Trial, workers int) *eStep {
 			}
 		}
 	}
-	for w := 0; w < min(workers, len(e.chunks)); w++ {
+	for w := 0; w < min(parallel.Workers(workers), len(e.chunks)); w++ {
 		e.workers = append(e.workers, &worker{s: make([]float64, d*d), xy: make([]float64, d*n), yy: make([]float64, d*d)})
 	}
 	return e
 }
 
-// feat returns the features of kind k at step t of trial i.
-func (e *eStep) feat(k Kind, i, t int) []float64 {
-	switch k {
-	case GP:
-		L := e.cfg.Basis.Len()
-		return e.phi[i][t*L : (t+1)*L]
-	case Static:
-		return e.one
-	}
-	return nil
-}
-
-// ldsModel returns the static part of m as an lds.Model; GP parameters
-// enter through each trial's Varying.
-func ldsModel(m *Model) *lds.Model {
-	c, d, n := m.Config, m.Config.Latent, m.N
-	w := &m.Weights
-	out := &lds.Model{
-		A: mat.NewDense(d, d, nil), C: mat.NewDense(n, d, nil), M0: mat.NewVecDense(d, nil),
-		Q: symOf(w.Q, d), R: symOf(w.R, n), S0: symOf(w.S0, d),
-	}
-	if c.A == Static {
-		out.A = mat.NewDense(d, d, append([]float64(nil), w.A...))
-	}
-	if c.C == Static {
-		out.C = mat.NewDense(n, d, append([]float64(nil), w.C...))
-	}
-	if c.B == Static {
-		out.B = mat.NewVecDense(d, append([]float64(nil), w.B...))
-	}
-	if c.D == Static {
-		out.D = mat.NewVecDense(n, append([]float64(nil), w.D...))
-	}
-	if c.M0 == Static {
-		out.M0 = mat.NewVecDense(d, append([]float64(nil), w.M0...))
-	}
-	return out
-}
-
-func grow(x []float64, n int) []float64 {
-	if cap(x) < n {
-		return make([]float64, n)
-	}
-	return x[:n]
-}
-
-// fillVarying evaluates the GP parameters of m along trial i. With cw
-// (whitened C weights) not nil, a GP C enters as whitened loadings CW.
-func (e *eStep) fillVarying(m *Model, v *lds.Varying, i int, cw []float64) {
-	c, d, n := e.cfg, e.d, e.n
-	T := e.trials[i].Len()
-	w := &m.Weights
-	*v = lds.Varying{A: v.A[:0], B: v.B[:0], C: v.C[:0], D: v.D[:0], M0: v.M0[:0], CW: v.CW[:0]}
-	if c.A == GP {
-		v.A = grow(v.A, (T-1)*d*d)
-		for t := 0; t < T-1; t++ {
-			combine(v.A[t*d*d:(t+1)*d*d], w.A, e.feat(GP, i, t))
-		}
-	} else {
-		v.A = nil
-	}
-	if c.B == GP {
-		v.B = grow(v.B, (T-1)*d)
-		for t := 0; t < T-1; t++ {
-			combine(v.B[t*d:(t+1)*d], w.B, e.feat(GP, i, t))
-		}
-	} else {
-		v.B = nil
-	}
-	if c.C == GP && cw != nil {
-		v.CW = grow(v.CW[:0], T*n*d)
-		for t := 0; t < T; t++ {
-			combine(v.CW[t*n*d:(t+1)*n*d], cw, e.feat(GP, i, t))
-		}
-		v.C = nil
-	} else if c.C == GP {
-		v.CW = nil
-		v.C = grow(v.C, T*n*d)
-		for t := 0; t < T; t++ {
-			combine(v.C[t*n*d:(t+1)*n*d], w.C, e.feat(GP, i, t))
-		}
-	} else {
-		v.C, v.CW = nil, nil
-	}
-	if c.D == GP {
-		v.D = grow(v.D, T*n)
-		for t := 0; t < T; t++ {
-			combine(v.D[t*n:(t+1)*n], w.D, e.feat(GP, i, t))
-		}
-	} else {
-		v.D = nil
-	}
-	if c.M0 == GP {
-		v.M0 = grow(v.M0, d)
-		combine(v.M0, w.M0, e.feat(GP, i, 0))
-	} else {
-		v.M0 = nil
-	}
-}
-
-// run performs the E-step for m, leaving the summed statistics in e.total.
-func (e *eStep) run(m *Model) error {
-	lm := ldsModel(m)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, len(e.workers))
-	for wi, w := range e.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := w.sm.SetModel(lm); err != nil {
-				errs[wi] = err
-				return
-			}
-			if e.cfg.C == GP {
-				nd := e.n * e.d
-				w.cw = grow(w.cw, len(m.Weights.C))
-				for l := 0; l < len(w.cw)/nd; l++ {
-					if err := w.sm.WhitenLoadings(w.cw[l*nd:(l+1)*nd], m.Weights.C[l*nd:(l+1)*nd]); err != nil {
-						panic(err)
-					}
-				}
-			}
-			for {
-				c := int(next.Add(1)) - 1
-				if c >= len(e.chunks) {
-					return
-				}
-				st := e.stats[c]
-				st.reset()
-				for i := e.chunks[c][0]; i < e.chunks[c][1]; i++ {
-					if err := e.trial(m, w, i, st); err != nil {
-						st.err = fmt.Errorf("trials[%d]: %w", i, err)
-						break
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+// prepare sets every worker's smoother to the static part of m and, for a
+// condition-dependent C, whitens the C weights once.
+func (e *eStep) prepare(m *Model) error {
+	lm := m.ldsModel()
+	nd := e.n * e.d
+	for _, w := range e.workers {
+		if err := w.sm.SetModel(lm); err != nil {
 			return err
 		}
+		if !m.Config.C.expanded() {
+			w.cw = nil
+			continue
+		}
+		w.cw = grow(w.cw, len(m.Weights.C))
+		for l := 0; l < len(w.cw)/nd; l++ {
+			if err := w.sm.WhitenLoadings(w.cw[l*nd:(l+1)*nd], m.Weights.C[l*nd:(l+1)*nd]); err != nil {
+				return err
+			}
+		}
 	}
-	e.total.reset()
+	return nil
+}
+
+// run performs the E-step for m and returns the summed statistics.
+func (e *eStep) run(m *Model) (*stats, error) {
+	if err := e.prepare(m); err != nil {
+		return nil, err
+	}
+	err := parallel.ForErr(len(e.chunks), len(e.workers), func(wi, c int) error {
+		st := e.stats[c]
+		st.reset()
+		for i := e.chunks[c][0]; i < e.chunks[c][1]; i++ {
+			if err := e.trial(m, e.workers[wi], i, st); err != nil {
+				return fmt.Errorf("trials[%d]: %w", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.turn = 1 - e.turn
+	total := e.totals[e.turn]
+	total.reset()
 	for _, st := range e.stats {
-		e.total.add(st)
-	}
-	if e.total.err != nil {
-		return e.total.err
+		total.add(st)
 	}
 	for i, v := range e.emiYY {
-		e.total.emi.yy[i] += v
+		total.emi.yy[i] += v
 	}
-	e.total.dyn.symmetrize()
-	e.total.emi.symmetrize()
-	e.total.ini.symmetrize()
-	return nil
+	total.dyn.symmetrize()
+	total.emi.symmetrize()
+	total.ini.symmetrize()
+	return total, nil
 }
 
 // trial smooths trial i and adds its statistics to st.
 func (e *eStep) trial(m *Model, w *worker, i int, st *stats) error {
 	tr := &e.trials[i]
-	e.fillVarying(m, &w.vary, i, w.cw)
+	phi := e.phi[i]
+	m.fillVarying(&w.vary, phi, tr.Len(), w.cw)
 	w.tr = lds.Trial{Y: tr.Y, Mask: tr.Mask, Varying: &w.vary}
 	if err := w.sm.Smooth(&w.tr, &w.post); err != nil {
 		return err
 	}
 	p := &w.post
-	c, d, n := e.cfg, e.d, e.n
+	c, d, n := m.Config, e.d, e.n
 	dd := d * d
 	T := p.T
 	st.ll += p.LogLik
@@ -421,15 +295,16 @@ func (e *eStep) trial(m *Model, w *worker, i int, st *stats) error {
 		}
 	}
 	second(w.s, 0)
-	st.ini.addZZ(nil, e.feat(c.M0, i, 0), nil, nil, d)
-	st.ini.addZY(nil, e.feat(c.M0, i, 0), nil, p.Mean[:d], d)
+	f0 := m.feat(c.M0, phi, 0)
+	st.ini.addZZ(nil, f0, nil, nil, d)
+	st.ini.addZY(nil, f0, nil, p.Mean[:d], d)
 	st.ini.addYY(w.s)
 	st.ini.n++
 	for t := 0; t < T; t++ {
 		mt := p.Mean[t*d : t*d+d]
 		second(w.s, t)
 		if t < T-1 {
-			fa, fb := e.feat(c.A, i, t), e.feat(c.B, i, t)
+			fa, fb := m.feat(c.A, phi, t), m.feat(c.B, phi, t)
 			st.dyn.addZZ(fa, fb, mt, w.s, d)
 			st.dyn.addZY(fa, fb, p.Cross[t*dd:(t+1)*dd], p.Mean[(t+1)*d:(t+2)*d], d)
 			second(w.yy, t+1)
@@ -437,7 +312,7 @@ func (e *eStep) trial(m *Model, w *worker, i int, st *stats) error {
 			st.dyn.n++
 		}
 		if tr.Mask == nil || tr.Mask[t] {
-			fc, fd := e.feat(c.C, i, t), e.feat(c.D, i, t)
+			fc, fd := m.feat(c.C, phi, t), m.feat(c.D, phi, t)
 			st.emi.addZZ(fc, fd, mt, w.s, d)
 			y := tr.Y.RawRowView(t)
 			for a := 0; a < d; a++ {
@@ -448,15 +323,14 @@ func (e *eStep) trial(m *Model, w *worker, i int, st *stats) error {
 			}
 			st.emi.addZY(fc, fd, w.xy, y, d)
 			st.emi.n++
-			st.bins++
 		}
 	}
 	return nil
 }
 
-// mstep overwrites m with the conditional maximisers for e.total.
-func (e *eStep) mstep(m *Model, maxRes float64) error {
-	c, d, n := e.cfg, e.d, e.n
+// mstep overwrites m with the conditional maximisers for the statistics t.
+func (e *eStep) mstep(m *Model, t *stats, maxRes float64) error {
+	c, d, n := m.Config, e.d, e.n
 	lam := c.lambda()
 	w := &m.Weights
 	prec := func(fk Kind, fsize int, gk Kind) []float64 {
@@ -469,7 +343,6 @@ func (e *eStep) mstep(m *Model, maxRes float64) error {
 		}
 		return out
 	}
-	t := e.total
 	if t.dyn.n > 0 {
 		wd, q, err := solveRegression(t.dyn, prec(c.A, d, c.B), w.Q, maxRes)
 		if err != nil {
@@ -561,4 +434,24 @@ func unpack(mw, ow, w []float64, lf, lg, d, out int) {
 			ow[l*out+j] = w[(off+l)*out+j]
 		}
 	}
+}
+
+// FitNew draws the initial model of configuration cfg for the trials'
+// observation dimension N from the stream seeded by settings.Seed,
+// NewModel(rand.New(rand.NewPCG(Seed, 1)), cfg, N), and fits it: the
+// one-call fit of the notebooks, reproducible from the seed.
+func FitNew(cfg Config, trials []Trial, settings *Settings) (*Result, error) {
+	if len(trials) == 0 || trials[0].Y == nil {
+		return nil, fmt.Errorf("clds: FitNew: trials is empty or trials[0].Y is nil")
+	}
+	_, n := trials[0].Y.Dims()
+	var seed uint64
+	if settings != nil {
+		seed = settings.Seed
+	}
+	init, err := NewModel(rand.New(rand.NewPCG(seed, 1)), cfg, n)
+	if err != nil {
+		return nil, err
+	}
+	return Fit(init, trials, settings)
 }

@@ -3,11 +3,11 @@ package clds
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/neuronb/neuronb/neuro/lds"
+	"github.com/neuronb/neuronb/neuro/parallel"
 )
 
 // LDS returns the linear-Gaussian state-space model that m induces on one
@@ -15,43 +15,79 @@ import (
 // C(u_t), d(u_t), m0(u_0) along tr.U. Use it to reach everything in
 // package lds (filtering, forecasting, custom analyses).
 func (m *Model) LDS(tr Trial) (*lds.Model, lds.Trial, error) {
-	if err := m.Validate(); err != nil {
-		return nil, lds.Trial{}, err
-	}
 	if err := m.ValidateTrials([]Trial{tr}); err != nil {
 		return nil, lds.Trial{}, err
 	}
-	e := newEStep(m, []Trial{tr}, 1)
-	var v lds.Varying
-	e.fillVarying(m, &v, 0, nil)
-	return ldsModel(m), lds.Trial{Y: tr.Y, Mask: tr.Mask, Varying: &v}, nil
+	return m.ldsModel(), m.ldsTrial(&tr), nil
 }
 
 // LogLik returns the marginal log-likelihood Σ_b log p(Y_b | U_b, θ) of
-// trials (e.g. held-out ones) with the latents integrated out, and the
-// number of observed time bins, so that LogLik/bins is the held-out
-// log-likelihood per time bin.
-func (m *Model) LogLik(trials []Trial) (ll float64, bins int, err error) {
-	if err := m.Validate(); err != nil {
-		return 0, 0, err
-	}
+// trials (e.g. held-out ones; dynamax's marginal_log_prob), with the
+// latents integrated out by the Kalman filter. Trials are filtered in
+// parallel and summed in their order, so the value does not depend on the
+// number of cores.
+func (m *Model) LogLik(trials []Trial) (float64, error) {
 	if err := m.ValidateTrials(trials); err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	e := newEStep(m, trials, runtime.GOMAXPROCS(0))
-	if err := e.run(m); err != nil {
-		return 0, 0, err
+	lm := m.ldsModel()
+	type scratch struct {
+		sm  lds.Smoother
+		f   lds.Filtered
+		v   lds.Varying
+		phi []float64
 	}
-	return e.total.ll, e.total.bins, nil
-}
-
-// LogLikPerBin returns LogLik divided by the number of observed bins.
-func (m *Model) LogLikPerBin(trials []Trial) (float64, error) {
-	ll, bins, err := m.LogLik(trials)
+	workers := min(parallel.Workers(0), len(trials))
+	sc := make([]scratch, workers)
+	for w := range sc {
+		if err := sc[w].sm.SetModel(lm); err != nil {
+			return 0, err
+		}
+	}
+	per := make([]float64, len(trials))
+	err := parallel.ForErr(len(trials), workers, func(w, i int) error {
+		s, tr := &sc[w], &trials[i]
+		T := tr.Len()
+		s.phi = m.trialFeatures(s.phi, tr.U, T)
+		m.fillVarying(&s.v, s.phi, T, nil)
+		if err := s.sm.Filter(&lds.Trial{Y: tr.Y, Mask: tr.Mask, Varying: &s.v}, &s.f); err != nil {
+			return fmt.Errorf("clds: trials[%d]: %w", i, err)
+		}
+		per[i] = s.f.LogLik
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
+	var ll float64
+	for _, v := range per {
+		ll += v
+	}
+	return ll, nil
+}
+
+// LogLikPerBin returns LogLik divided by the number of observed bins
+// (ObservedBins), the held-out score used to compare models across data
+// sets of different sizes.
+func (m *Model) LogLikPerBin(trials []Trial) (float64, error) {
+	ll, err := m.LogLik(trials)
+	if err != nil {
+		return 0, err
+	}
+	bins := ObservedBins(trials)
+	if bins == 0 {
+		return 0, fmt.Errorf("clds: LogLikPerBin: trials have no observed bin")
+	}
 	return ll / float64(bins), nil
+}
+
+// Filter returns the Kalman filter's output for one trial.
+func (m *Model) Filter(tr Trial) (*lds.Filtered, error) {
+	lm, lt, err := m.LDS(tr)
+	if err != nil {
+		return nil, err
+	}
+	return lm.Filter(lt)
 }
 
 // Smooth returns the posterior moments of the latents of one trial.
@@ -82,6 +118,37 @@ func (m *Model) Reconstruct(tr Trial) (*mat.Dense, error) {
 	return out, nil
 }
 
+// SmoothedLatents smooths every trial and stacks the posterior means
+// E[x_t | Y] of all their time steps as the rows of means (ΣT × D), with
+// the matching conditions u_t as the rows of u (ΣT × M; nil without a
+// basis): the points of a latent-space scatter coloured by condition.
+func (m *Model) SmoothedLatents(trials []Trial) (means, u *mat.Dense, err error) {
+	if err := m.ValidateTrials(trials); err != nil {
+		return nil, nil, err
+	}
+	d, dim, rows := m.Config.Latent, m.Config.Conditions(), 0
+	for i := range trials {
+		rows += trials[i].Len()
+	}
+	means = mat.NewDense(rows, d, nil)
+	if dim > 0 {
+		u = mat.NewDense(rows, dim, nil)
+	}
+	r := 0
+	for i, tr := range trials {
+		p, err := m.Smooth(tr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("clds: SmoothedLatents: trials[%d]: %w", i, err)
+		}
+		means.Slice(r, r+p.T, 0, d).(*mat.Dense).Copy(p.Means())
+		if u != nil {
+			u.Slice(r, r+p.T, 0, dim).(*mat.Dense).Copy(tr.U)
+		}
+		r += p.T
+	}
+	return means, u, nil
+}
+
 func (m *Model) condition(u *mat.Dense, t int) []float64 {
 	if u == nil || m.Config.Conditions() == 0 {
 		return nil
@@ -89,64 +156,80 @@ func (m *Model) condition(u *mat.Dense, t int) []float64 {
 	return u.RawRowView(t)
 }
 
-// Sample draws latents (T×D) and observations (T×N) along the conditions
-// u (T×M; may be nil when no parameter is a GP).
-func (m *Model) Sample(rng *rand.Rand, u *mat.Dense, T int) (x, y *mat.Dense, err error) {
-	if u != nil {
-		T, _ = u.Dims()
+// Sample draws latents x (T×D) and observations y (T×N) along the
+// conditions u (T×M; nil when no parameter depends on the condition), the
+// same shape as lds.Model.Sample(rng, T, varying). The draw is
+// deterministic given rng.
+func (m *Model) Sample(rng *rand.Rand, T int, u *mat.Dense) (x, y *mat.Dense, err error) {
+	if rng == nil {
+		return nil, nil, fmt.Errorf("clds: Sample: rng is nil")
 	}
-	tr := Trial{Y: mat.NewDense(T, m.N, nil), U: u}
-	lm, lt, err := m.LDS(tr)
+	if T <= 0 {
+		return nil, nil, fmt.Errorf("clds: Sample: T=%d, want T > 0", T)
+	}
+	if u == nil && m != nil && m.Config.Conditions() > 0 {
+		return nil, nil, fmt.Errorf("clds: Sample: u is nil, want T×M = %d×%d conditions", T, m.Config.Conditions())
+	}
+	if u != nil {
+		if r, _ := u.Dims(); r != T {
+			return nil, nil, fmt.Errorf("clds: Sample: u has %d rows, want T=%d (one condition per step)", r, T)
+		}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, nil, err
+	}
+	lm, lt, err := m.LDS(Trial{Y: mat.NewDense(T, m.N, nil), U: u})
 	if err != nil {
 		return nil, nil, fmt.Errorf("clds: Sample: %w", err)
 	}
 	return lm.Sample(rng, T, lt.Varying)
 }
 
-// Forecast filters tr and predicts the next rows of future (the
-// conditions u_T, u_{T+1}, ...; steps = rows of future).
-func (m *Model) Forecast(tr Trial, future *mat.Dense) (*lds.Forecast, error) {
-	if future == nil {
-		return nil, fmt.Errorf("clds: Forecast: future conditions are nil")
+// Forecast filters tr and predicts the next steps latents and
+// observations given the conditions of the horizon, future (steps×M:
+// u_T, u_{T+1}, ...; nil when no parameter depends on the condition), the
+// same shape as lds.Model.Forecast(tr, steps, future).
+func (m *Model) Forecast(tr Trial, steps int, future *mat.Dense) (*lds.Forecast, error) {
+	if steps <= 0 {
+		return nil, fmt.Errorf("clds: Forecast: steps=%d, want steps > 0", steps)
 	}
-	steps, _ := future.Dims()
-	T := tr.Len()
-	// Evaluate the parameters on the concatenated conditions.
-	dim := m.Config.Conditions()
-	all := mat.NewDense(T+steps, max(dim, 1), nil)
-	if dim > 0 {
-		if tr.U == nil {
-			return nil, fmt.Errorf("clds: Forecast: tr.U is nil")
-		}
-		all.Slice(0, T, 0, dim).(*mat.Dense).Copy(tr.U)
-		all.Slice(T, T+steps, 0, dim).(*mat.Dense).Copy(future)
-	}
-	ext := Trial{Y: mat.NewDense(T+steps, m.N, nil), U: all}
-	if dim == 0 {
-		ext.U = nil
-	}
-	_, lt, err := m.LDS(ext)
-	if err != nil {
-		return nil, fmt.Errorf("clds: Forecast: %w", err)
-	}
-	lm, ltr, err := m.LDS(tr)
-	if err != nil {
+	if err := m.ValidateTrials([]Trial{tr}); err != nil {
 		return nil, err
 	}
+	dim := m.Config.Conditions()
+	T := tr.Len()
+	all := tr.U
+	if dim > 0 {
+		if future == nil {
+			return nil, fmt.Errorf("clds: Forecast: future is nil, want steps×M = %d×%d conditions", steps, dim)
+		}
+		if r, c := future.Dims(); r != steps || c != dim {
+			return nil, fmt.Errorf("clds: Forecast: future is %d×%d, want steps×M = %d×%d", r, c, steps, dim)
+		}
+		all = mat.NewDense(T+steps, dim, nil)
+		all.Slice(0, T, 0, dim).(*mat.Dense).Copy(tr.U)
+		all.Slice(T, T+steps, 0, dim).(*mat.Dense).Copy(future)
+		if err := validateTrials([]Trial{{Y: mat.NewDense(steps, m.N, nil), U: future}}, m.ldsModel(), dim); err != nil {
+			return nil, fmt.Errorf("clds: Forecast: future: %w", err)
+		}
+	}
+	// The parameters of the extended trial: A(u_{T−1}) .. A(u_{T+steps−2})
+	// drive the horizon, C(u_T) .. C(u_{T+steps−1}) emit it.
+	var ext lds.Varying
+	m.fillVarying(&ext, m.trialFeatures(nil, all, T+steps), T+steps, nil)
 	d, n := m.Config.Latent, m.N
 	fut := &lds.Varying{}
-	v := lt.Varying
-	if v.A != nil {
-		fut.A = v.A[(T-1)*d*d : (T+steps-1)*d*d]
+	if ext.A != nil {
+		fut.A = ext.A[(T-1)*d*d : (T+steps-1)*d*d]
 	}
-	if v.B != nil {
-		fut.B = v.B[(T-1)*d : (T+steps-1)*d]
+	if ext.B != nil {
+		fut.B = ext.B[(T-1)*d : (T+steps-1)*d]
 	}
-	if v.C != nil {
-		fut.C = v.C[T*n*d:]
+	if ext.C != nil {
+		fut.C = ext.C[T*n*d:]
 	}
-	if v.D != nil {
-		fut.D = v.D[T*n:]
+	if ext.D != nil {
+		fut.D = ext.D[T*n:]
 	}
-	return lm.Forecast(ltr, steps, fut)
+	return m.ldsModel().Forecast(m.ldsTrial(&tr), steps, fut)
 }

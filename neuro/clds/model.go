@@ -23,6 +23,11 @@ const (
 	// Zero: fixed at zero (allowed for B, D and M0; the reference code has
 	// no emission offset D).
 	Zero
+	// Flat: the same expansion F(u) = Σ_l W_l φ_l(u) as GP but with a flat
+	// prior on W (maximum likelihood for this parameter, λ = 0 whatever
+	// Config.Lambda says). It is the control for what the smoothing prior
+	// adds: the same functions can be represented, none is preferred.
+	Flat
 )
 
 func (k Kind) String() string {
@@ -33,9 +38,15 @@ func (k Kind) String() string {
 		return "gp"
 	case Zero:
 		return "zero"
+	case Flat:
+		return "flat"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
+
+// expanded reports whether a parameter of kind k is expanded on the basis
+// (GP or Flat).
+func (k Kind) expanded() bool { return k == GP || k == Flat }
 
 // NoPrior as Config.Lambda fits GP weights by maximum likelihood (λ = 0).
 const NoPrior = -1.0
@@ -86,11 +97,11 @@ func (c Config) validate() error {
 		name string
 		k    Kind
 	}{{"A", c.A}, {"B", c.B}, {"C", c.C}, {"D", c.D}, {"M0", c.M0}} {
-		if k.k < Static || k.k > Zero {
+		if k.k < Static || k.k > Flat {
 			return fmt.Errorf("clds: Config.%s=%v is not a Kind", k.name, k.k)
 		}
-		if k.k == GP && c.Basis == nil {
-			return fmt.Errorf("clds: Config.%s is GP but Config.Basis is nil", k.name)
+		if k.k.expanded() && c.Basis == nil {
+			return fmt.Errorf("clds: Config.%s is %v but Config.Basis is nil", k.name, k.k)
 		}
 	}
 	if c.Basis != nil && (c.Basis.Len() < 1 || c.Basis.Dim() < 1) {
@@ -105,7 +116,7 @@ func (c Config) validate() error {
 // features returns the number of features of a parameter of kind k.
 func (c Config) features(k Kind) int {
 	switch k {
-	case GP:
+	case GP, Flat:
 		return c.Basis.Len()
 	case Static:
 		return 1
@@ -148,12 +159,16 @@ type Model struct {
 	Weights Weights
 }
 
-// NewModel returns a model with observation dimension n, initialised as
-// in the reference notebooks: GP weights drawn from their prior
-// N(0, 1/λ) (N(0, 1) when λ = 0), static A = 0.5·I, static C with N(0, 1)
-// entries, offsets and static m0 zero, Q = R = S0 = I. rng makes the draw
-// reproducible.
-func NewModel(cfg Config, n int, rng *rand.Rand) (*Model, error) {
+// NewModel draws a model of configuration cfg with observation dimension
+// n from rng, initialised as in the reference notebooks: GP (and Flat)
+// weights drawn from the prior N(0, 1/λ) (N(0, 1) when λ = 0), static
+// A = 0.5·I, static C with N(0, 1) entries, offsets and static m0 zero,
+// Q = R = S0 = I. Like every function of neuro/ that draws samples, it
+// takes the *rand.Rand first; the draw is deterministic given rng.
+func NewModel(rng *rand.Rand, cfg Config, n int) (*Model, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("clds: NewModel: rng is nil")
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -171,7 +186,7 @@ func NewModel(cfg Config, n int, rng *rand.Rand) (*Model, error) {
 	draw := func(k Kind, size int, static func(i int) float64) []float64 {
 		out := make([]float64, cfg.features(k)*size)
 		for i := range out {
-			if k == GP {
+			if k.expanded() {
 				out[i] = sd * rng.NormFloat64()
 			} else {
 				out[i] = static(i)
@@ -212,6 +227,9 @@ func (m *Model) Clone() *Model {
 // Validate checks the weight lengths against the config and that Q, R
 // and S0 are finite and positive definite.
 func (m *Model) Validate() error {
+	if m == nil {
+		return fmt.Errorf("clds: model is nil")
+	}
 	if err := m.Config.validate(); err != nil {
 		return err
 	}
@@ -260,9 +278,15 @@ func symOf(x []float64, n int) *mat.SymDense {
 }
 
 // featuresAt writes the features of kind k at u to dst and returns them.
+// A condition of the wrong length is a programming error in a caller that
+// has no error to return (A, B, C, D, M0): it panics with a message naming
+// u; the methods that return errors check u first (checkCondition).
 func (m *Model) featuresAt(dst []float64, k Kind, u []float64) []float64 {
 	switch k {
-	case GP:
+	case GP, Flat:
+		if err := m.checkCondition("u", u); err != nil {
+			panic(err)
+		}
 		dst = dst[:m.Config.Basis.Len()]
 		m.Config.Basis.Eval(dst, u)
 		return dst
@@ -272,6 +296,30 @@ func (m *Model) featuresAt(dst []float64, k Kind, u []float64) []float64 {
 		return dst
 	}
 	return dst[:0]
+}
+
+// checkCondition reports a condition that is not a finite vector of the
+// basis dimension M (any u is accepted when no parameter depends on it).
+func (m *Model) checkCondition(name string, u []float64) error {
+	if !m.dependsOnCondition() {
+		return nil
+	}
+	if M := m.Config.Conditions(); len(u) != M {
+		return fmt.Errorf("clds: condition %s has length %d, want the basis dimension M=%d", name, len(u), M)
+	}
+	for i, v := range u {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("clds: condition %s[%d] is %v", name, i, v)
+		}
+	}
+	return nil
+}
+
+// dependsOnCondition reports whether some parameter is expanded on the
+// basis.
+func (m *Model) dependsOnCondition() bool {
+	c := m.Config
+	return c.A.expanded() || c.B.expanded() || c.C.expanded() || c.D.expanded() || c.M0.expanded()
 }
 
 // combine sets dst = Σ_l f_l W[l*size:(l+1)*size].
@@ -381,21 +429,52 @@ func (tr *Trial) Len() int {
 	return r
 }
 
+// Conditions returns the conditions u_0 .. u_{T−1} as slices (views of
+// the rows of U; nil without conditions), the grid Evaluate takes to
+// evaluate a model along the trial.
+func (tr *Trial) Conditions() [][]float64 {
+	if tr.U == nil {
+		return nil
+	}
+	r, _ := tr.U.Dims()
+	out := make([][]float64, r)
+	for t := range out {
+		out[t] = tr.U.RawRowView(t)
+	}
+	return out
+}
+
+// Observed returns the number of observed bins (T minus the masked ones).
+func (tr *Trial) Observed() int { return (&lds.Trial{Y: tr.Y, Mask: tr.Mask}).Observed() }
+
+// ObservedBins returns the number of observed bins of all trials, the
+// denominator of a log-likelihood per bin.
+func ObservedBins(trials []Trial) (n int) {
+	for i := range trials {
+		n += trials[i].Observed()
+	}
+	return n
+}
+
 // ValidateTrials checks trials against the model's dimensions: valid
 // observations (see lds.ValidateTrials) and one finite condition of
 // dimension M per time bin. Errors name the argument, trial and index.
 func (m *Model) ValidateTrials(trials []Trial) error {
-	return validateTrials(trials, m.Config.Latent, m.N, m.Config.Conditions())
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return validateTrials(trials, m.ldsModel(), m.Config.Conditions())
 }
 
-func validateTrials(trials []Trial, d, n, dim int) error {
+// validateTrials checks the observations of trials against the static
+// LDS lm (lds's checks) and their conditions against the dimension dim.
+func validateTrials(trials []Trial, lm *lds.Model, dim int) error {
 	if len(trials) == 0 {
 		return fmt.Errorf("clds: trials is empty")
 	}
 	for i := range trials {
 		tr := &trials[i]
-		lt := []lds.Trial{{Y: tr.Y, Mask: tr.Mask}}
-		if err := lds.ValidateTrials(lt, d, n); err != nil {
+		if err := lm.ValidateTrials([]lds.Trial{{Y: tr.Y, Mask: tr.Mask}}); err != nil {
 			msg := strings.TrimPrefix(err.Error(), "lds: ")
 			msg = strings.Replace(msg, "trials[0]", fmt.Sprintf("trials[%d]", i), 1)
 			return fmt.Errorf("clds: %s", msg)

@@ -3,18 +3,21 @@ package clds
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/neuronb/neuronb/neuro/npy"
 	"gonum.org/v1/gonum/mat"
 )
 
-// TrialsFromArrays builds trials from an observation array y of shape
+// DatasetFromArrays builds trials from an observation array y of shape
 // (B, T, N) — or (T, N) for a single trial — and a condition array u of
 // shape (B, T, M) or (B, T) — or (T, M) or (T,) — which may be nil when no
 // parameter is a GP. A NaN anywhere in y's bin t marks the whole bin as
 // missing; trials shorter than T are padded with NaN, and trailing
-// all-missing bins are dropped. Errors name the array, trial and index.
-func TrialsFromArrays(y, u *npy.Array) ([]Trial, error) {
+// all-missing bins are dropped. Trials are named by their index ("0",
+// "1", ...), neurons and condition dimensions likewise. Errors name the
+// array, trial and index.
+func DatasetFromArrays(y, u *npy.Array) (*Dataset, error) {
 	if y == nil {
 		return nil, fmt.Errorf("clds: observations array is nil")
 	}
@@ -50,7 +53,13 @@ func TrialsFromArrays(y, u *npy.Array) ([]Trial, error) {
 			return nil, fmt.Errorf("clds: conditions have shape %v with no condition dimension", s)
 		}
 	}
-	trials := make([]Trial, 0, B)
+	if len(y.Data) != B*T*N {
+		return nil, fmt.Errorf("clds: observations have shape %v but %d values", y.Shape, len(y.Data))
+	}
+	if u != nil && len(u.Data) != B*T*M {
+		return nil, fmt.Errorf("clds: conditions have shape %v but %d values", u.Shape, len(u.Data))
+	}
+	ds := &Dataset{Neurons: indexNames(N), Conditions: indexNames(M)}
 	for b := 0; b < B; b++ {
 		yb := y.Data[b*T*N : (b+1)*T*N]
 		mask := make([]bool, T)
@@ -89,15 +98,25 @@ func TrialsFromArrays(y, u *npy.Array) ([]Trial, error) {
 			}
 			tr.U = mat.NewDense(Tb, M, append([]float64(nil), ub...))
 		}
-		trials = append(trials, tr)
+		ds.Trials = append(ds.Trials, tr)
+		ds.TrialIDs = append(ds.TrialIDs, strconv.Itoa(b))
 	}
-	return trials, nil
+	return ds, nil
+}
+
+// indexNames returns "0", "1", ..., "n−1".
+func indexNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
 }
 
 // LoadNPY reads observations and (optionally, uPath == "") conditions
-// from two NumPy .npy files (package npy reads them); see TrialsFromArrays
-// for the shapes.
-func LoadNPY(yPath, uPath string) ([]Trial, error) {
+// from two NumPy .npy files (package npy reads them); see
+// DatasetFromArrays for the shapes.
+func LoadNPY(yPath, uPath string) (*Dataset, error) {
 	y, err := npy.Load(yPath)
 	if err != nil {
 		return nil, fmt.Errorf("clds: %w", err)
@@ -108,5 +127,5 @@ func LoadNPY(yPath, uPath string) ([]Trial, error) {
 			return nil, fmt.Errorf("clds: %w", err)
 		}
 	}
-	return TrialsFromArrays(y, u)
+	return DatasetFromArrays(y, u)
 }

@@ -1,6 +1,7 @@
 package clds
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,6 +43,9 @@ func (m *Model) Save(w io.Writer) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
+	if w == nil {
+		return fmt.Errorf("clds: Save: w is nil")
+	}
 	c := m.Config
 	s := savedModel{Format: formatName, Version: FormatVersion, Latent: c.Latent, N: m.N, Lambda: c.Lambda,
 		Kinds:   map[string]string{"A": c.A.String(), "B": c.B.String(), "C": c.C.String(), "D": c.D.String(), "M0": c.M0.String()},
@@ -70,6 +74,9 @@ func (m *Model) Save(w io.Writer) error {
 // model was saved with a custom one (it must have the saved size); it is
 // ignored otherwise and may be nil.
 func Load(r io.Reader, custom Basis) (*Model, error) {
+	if r == nil {
+		return nil, fmt.Errorf("clds: Load: r is nil")
+	}
 	var s savedModel
 	dec := json.NewDecoder(io.LimitReader(r, 1<<30))
 	if err := dec.Decode(&s); err != nil {
@@ -89,8 +96,10 @@ func Load(r io.Reader, custom Basis) (*Model, error) {
 			return GP, nil
 		case "zero":
 			return Zero, nil
+		case "flat":
+			return Flat, nil
 		}
-		return 0, fmt.Errorf("clds: Load: kinds.%s=%q, want static, gp or zero", name, s.Kinds[name])
+		return 0, fmt.Errorf("clds: Load: kinds.%s=%q, want static, gp, zero or flat", name, s.Kinds[name])
 	}
 	cfg := Config{Latent: s.Latent, Lambda: s.Lambda}
 	var err error
@@ -130,4 +139,26 @@ func Load(r io.Reader, custom Basis) (*Model, error) {
 		return nil, fmt.Errorf("clds: Load: %w", err)
 	}
 	return m, nil
+}
+
+// MarshalJSON writes m in Save's format, so that a *Model can sit in any
+// JSON document (a results file, a notebook's cache).
+func (m *Model) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	if err := m.Save(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads Save's format. A model saved with a custom basis
+// cannot be read this way (its basis is code, not data): use Load with
+// the basis.
+func (m *Model) UnmarshalJSON(data []byte) error {
+	got, err := Load(bytes.NewReader(data), nil)
+	if err != nil {
+		return err
+	}
+	*m = *got
+	return nil
 }

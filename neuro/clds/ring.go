@@ -157,8 +157,59 @@ func (r *Ring) TrueObsFixedPoint(theta float64) *mat.VecDense {
 	return &y
 }
 
+// Model returns the truth as a CLDS of configuration RingConfig: A, b
+// and m0 expanded on the reference Fourier basis (the truth's cos 2θ,
+// sin 2θ, cos θ and sin θ lie in its span exactly), C static, a static
+// emission offset d = 0, Q = R = S0 = Noise²·I. Every analysis of a fit (Evaluate, Recovery,
+// LogLik, Smooth) applies to it unchanged, so a fit and the truth are
+// compared by the same code.
+func (r *Ring) Model() (*Model, error) {
+	cfg := RingConfig()
+	n := r.Settings.Neurons
+	m := &Model{Config: cfg, N: n}
+	grid := Grid(0, 2*math.Pi, 4*cfg.Basis.Len())
+	L := cfg.Basis.Len()
+	phi := mat.NewDense(len(grid), L, nil)
+	a, b := mat.NewDense(len(grid), 4, nil), mat.NewDense(len(grid), 2, nil)
+	for k, u := range grid {
+		cfg.Basis.Eval(phi.RawRowView(k), u)
+		a.SetRow(k, r.TrueA(u[0]).RawMatrix().Data)
+		b.SetRow(k, r.TrueB(u[0]).RawVector().Data)
+	}
+	var wa, wb, res mat.Dense
+	if err := wa.Solve(phi, a); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	if err := wb.Solve(phi, b); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	res.Mul(phi, &wa)
+	res.Sub(&res, a)
+	if e := mat.Norm(&res, math.Inf(1)); e > 1e-9 {
+		return nil, fmt.Errorf("clds: Ring.Model: the basis does not represent A(θ) (residual %.3g)", e)
+	}
+	m.Weights = Weights{A: wa.RawMatrix().Data, B: wb.RawMatrix().Data, M0: append([]float64(nil), wb.RawMatrix().Data...),
+		C: append([]float64(nil), r.Loadings.RawMatrix().Data...), D: make([]float64, n)}
+	v := r.Settings.Noise * r.Settings.Noise
+	m.Weights.Q, m.Weights.R, m.Weights.S0 = scaledEye(2, v), scaledEye(n, v), scaledEye(2, v)
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Model: %w", err)
+	}
+	return m, nil
+}
+
+func scaledEye(n int, v float64) []float64 {
+	out := eye(n)
+	for i := range out {
+		out[i] *= v
+	}
+	return out
+}
+
 // LogLik returns Σ_b log p(Y_b | U_b) under the true parameters, the
-// ceiling a fitted model's held-out log-likelihood is compared with.
+// ceiling a fitted model's held-out log-likelihood is compared with. It
+// is computed from the simulator's own parameters through package lds,
+// independently of Model.
 func (r *Ring) LogLik(trials []Trial) (float64, error) {
 	m := r.staticModel()
 	lt := make([]lds.Trial, len(trials))
@@ -169,6 +220,118 @@ func (r *Ring) LogLik(trials []Trial) (float64, error) {
 		lt[i] = lds.Trial{Y: tr.Y, Mask: tr.Mask, Varying: r.varying(tr.U)}
 	}
 	return m.LogLik(lt)
+}
+
+// RingReport is what the ring-attractor experiment measures on one data
+// set: recovery of the dynamics, held-out log-likelihoods and the
+// calibration of the smoother.
+type RingReport struct {
+	Seed uint64 `json:"seed"`
+	// Recovery of the CLDS, aligned to the truth (AlignTo: the affine
+	// change of latent coordinates that matches the emissions), on a
+	// 200-point heading grid (see Model.Recovery).
+	Recovery
+	// HeldOut holds the log-likelihood (nats) of the test trials under the
+	// CLDS, the static LDS and the true parameters.
+	HeldOut struct {
+		CLDS   float64 `json:"clds"`
+		Static float64 `json:"static_lds"`
+		Truth  float64 `json:"truth"`
+	} `json:"heldout_loglik"`
+	TestTrials int `json:"test_trials"`
+	TestBins   int `json:"test_bins"`
+	// Coverage is the fraction of the test trials' true latents inside
+	// the aligned CLDS smoother's 95% band (see Model.Coverage).
+	Coverage float64 `json:"coverage95"`
+	// CoverageLinear is the same after a linear alignment that matches the
+	// loadings only (x′ = S x, no translation), for comparison: it leaves
+	// the fitted latents offset by the translation the offsets absorb.
+	CoverageLinear float64 `json:"coverage95_linear_alignment"`
+}
+
+// RelGap returns |ℓ_CLDS − ℓ_truth| / |ℓ_truth| of the held-out
+// log-likelihoods.
+func (r *RingReport) RelGap() float64 {
+	return math.Abs(r.HeldOut.CLDS-r.HeldOut.Truth) / math.Abs(r.HeldOut.Truth)
+}
+
+// Advantage returns ℓ_CLDS − ℓ_static (nats) of the held-out
+// log-likelihoods.
+func (r *RingReport) Advantage() float64 { return r.HeldOut.CLDS - r.HeldOut.Static }
+
+// String formats the report on one line.
+func (r *RingReport) String() string {
+	return fmt.Sprintf("seed %d: eigenvalues ±%.3f; fixed points %.1f%% overall, %.1f%% worst; held-out %.1f%% from the truth, %+.0f nats over the static LDS; coverage %.3f (linear alignment %.3f)",
+		r.Seed, r.EigenvalueMaxError, 100*r.FixedPointRelError, 100*r.FixedPointWorstRelError, 100*r.RelGap(), r.Advantage(), r.Coverage, r.CoverageLinear)
+}
+
+// RingWorst is the worst value of each measure over several data sets.
+type RingWorst struct {
+	EigenvalueMaxError, FixedPointRelError, FixedPointWorstRelError float64 // largest
+	RelGap                                                          float64 // largest
+	Advantage                                                       float64 // smallest
+	CoverageMin, CoverageMax                                        float64
+}
+
+// Worst returns the worst value of each measure over reports.
+func Worst(reports []RingReport) RingWorst {
+	w := RingWorst{Advantage: math.Inf(1), CoverageMin: math.Inf(1), CoverageMax: math.Inf(-1)}
+	for i := range reports {
+		r := &reports[i]
+		w.EigenvalueMaxError = math.Max(w.EigenvalueMaxError, r.EigenvalueMaxError)
+		w.FixedPointRelError = math.Max(w.FixedPointRelError, r.FixedPointRelError)
+		w.FixedPointWorstRelError = math.Max(w.FixedPointWorstRelError, r.FixedPointWorstRelError)
+		w.RelGap = math.Max(w.RelGap, r.RelGap())
+		w.Advantage = math.Min(w.Advantage, r.Advantage())
+		w.CoverageMin, w.CoverageMax = math.Min(w.CoverageMin, r.Coverage), math.Max(w.CoverageMax, r.Coverage)
+	}
+	return w
+}
+
+// Report measures a CLDS fitted to the first train trials (and a static
+// LDS fitted to the same trials) against the truth on the other trials.
+func (r *Ring) Report(fit, static *Model, train int) (*RingReport, error) {
+	if train <= 0 || train >= len(r.Trials) {
+		return nil, fmt.Errorf("clds: Ring.Report: train=%d, want 0 < train < %d trials", train, len(r.Trials))
+	}
+	truth, err := r.Model()
+	if err != nil {
+		return nil, err
+	}
+	al, err := fit.AlignTo(truth, nil)
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	rec, err := al.Recovery(truth, Grid(0, 2*math.Pi, 200))
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	test := r.Trials[train:]
+	rep := &RingReport{Seed: r.Settings.Seed, Recovery: *rec, TestTrials: len(test), TestBins: ObservedBins(test)}
+	if rep.HeldOut.CLDS, err = fit.LogLik(test); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: fit: %w", err)
+	}
+	if rep.HeldOut.Static, err = static.LogLik(test); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: static: %w", err)
+	}
+	if rep.HeldOut.Truth, err = r.LogLik(test); err != nil {
+		return nil, err
+	}
+	if rep.Coverage, err = al.Coverage(test, r.Latents[train:], 0.95); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	var s mat.Dense
+	if err := s.Solve(r.Loadings, fit.C(nil)); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: linear alignment: %w", err)
+	}
+	lin, err := fit.Transform(&s)
+	if err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: linear alignment: %w", err)
+	}
+	if rep.CoverageLinear, err = lin.Coverage(test, r.Latents[train:], 0.95); err != nil {
+		return nil, fmt.Errorf("clds: Ring.Report: %w", err)
+	}
+	return rep, nil
 }
 
 // Split returns the first n trials for training and the rest for testing

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -34,7 +35,7 @@ func ringFit(t *testing.T) *ringFitResult {
 			return
 		}
 		r.train, r.test = r.ring.Split(80)
-		m, err := NewModel(RingConfig(), 10, rand.New(rand.NewPCG(1, 1)))
+		m, err := NewModel(rand.New(rand.NewPCG(1, 1)), RingConfig(), 10)
 		if err != nil {
 			r.err = err
 			return
@@ -42,14 +43,18 @@ func ringFit(t *testing.T) *ringFitResult {
 		if r.clds, r.err = Fit(m, r.train, &Settings{MaxIterations: 200, Tolerance: -1}); r.err != nil {
 			return
 		}
-		sm, _ := NewModel(StaticConfig(2), 10, rand.New(rand.NewPCG(1, 1)))
+		sm, err := NewModel(rand.New(rand.NewPCG(1, 1)), StaticConfig(2), 10)
+		if err != nil {
+			r.err = err
+			return
+		}
 		if r.static, r.err = Fit(sm, r.train, &Settings{MaxIterations: 200, Tolerance: -1}); r.err != nil {
 			return
 		}
-		if r.llC, _, r.err = r.clds.Model.LogLik(r.test); r.err != nil {
+		if r.llC, r.err = r.clds.Model.LogLik(r.test); r.err != nil {
 			return
 		}
-		if r.llS, _, r.err = r.static.Model.LogLik(r.test); r.err != nil {
+		if r.llS, r.err = r.static.Model.LogLik(r.test); r.err != nil {
 			return
 		}
 		r.llT, r.err = r.ring.LogLik(r.test)
@@ -89,6 +94,18 @@ func TestRingAttractorRecovery(t *testing.T) {
 		den += mat.Dot(want, want)
 	}
 	fpRMS := math.Sqrt(num / den)
+	truth, err := r.ring.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := m.Recovery(truth, Grid(0, 2*math.Pi, 200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.GridPoints != 200 || math.Abs(rec.EigenvalueMaxError-eigErr) > 1e-12 || math.Abs(rec.FixedPointRelError-fpRMS) > 1e-12 ||
+		math.Abs(rec.FixedPointWorstRelError-fpWorst) > 1e-12 {
+		t.Errorf("Recovery %+v disagrees with the hand computation: eigenvalues %.6g, fixed points %.6g overall, %.6g worst", rec, eigErr, fpRMS, fpWorst)
+	}
 	t.Logf("max eigenvalue error %.4f; fixed points: worst relative error %.4f, overall %.4f", eigErr, fpWorst, fpRMS)
 	t.Logf("held-out log-likelihood: CLDS %.1f, truth %.1f, static LDS %.1f", r.llC, r.llT, r.llS)
 	if eigErr >= 0.1 {
@@ -113,7 +130,7 @@ func TestRingAttractorRecovery(t *testing.T) {
 func TestRingFitObjectiveNeverDecreases(t *testing.T) {
 	r := ringFit(t)
 	for _, res := range []*Result{r.clds, r.static} {
-		checkMonotone(t, res.Objective)
+		checkMonotone(t, res.Trace)
 	}
 }
 
@@ -123,5 +140,45 @@ func checkMonotone(t *testing.T, obj []float64) {
 		if obj[k]-obj[k-1] < -1e-9*math.Abs(obj[k-1]) {
 			t.Fatalf("objective decreased at iteration %d: %.12g -> %.12g", k, obj[k-1], obj[k])
 		}
+	}
+}
+
+// TestRingReportCollectsTheMeasures checks Ring.Report against the
+// measures computed one by one (oracle: LogLik of each model, Recovery of
+// the aligned fit, Coverage, all tested on their own).
+func TestRingReportCollectsTheMeasures(t *testing.T) {
+	r := ringFit(t)
+	rep, err := r.ring.Report(r.clds.Model, r.static.Model, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	al := must(r.clds.Model.AlignTo(must(r.ring.Model()), nil))
+	rec := must(al.Recovery(must(r.ring.Model()), Grid(0, 2*math.Pi, 200)))
+	cov := must(al.Coverage(r.test, r.ring.Latents[80:], 0.95))
+	if rep.HeldOut.CLDS != r.llC || rep.HeldOut.Static != r.llS || rep.HeldOut.Truth != r.llT || rep.Recovery.FixedPointRelError != rec.FixedPointRelError ||
+		rep.Coverage != cov || rep.TestBins != 2000 || rep.Seed != 1 {
+		t.Fatalf("report %+v disagrees with the measures: %v %v %v %+v coverage %v", rep, r.llC, r.llS, r.llT, rec, cov)
+	}
+	t.Logf("seed 1: coverage %.4f (linear alignment %.4f), A error %.4f, b error %.4f", cov, rep.CoverageLinear, rec.AMaxAbsError, rec.BMaxAbsError)
+	if _, err := r.ring.Report(r.clds.Model, r.static.Model, 100); err == nil {
+		t.Error("train = all trials was accepted")
+	}
+}
+
+// TestWorstTakesTheWorstOfEachMeasure checks Worst on two hand-made
+// reports (oracle: the values chosen).
+func TestWorstTakesTheWorstOfEachMeasure(t *testing.T) {
+	a, b := RingReport{Coverage: 0.93}, RingReport{Coverage: 0.97}
+	a.EigenvalueMaxError, b.EigenvalueMaxError = 0.05, 0.02
+	a.FixedPointWorstRelError, b.FixedPointWorstRelError = 0.1, 0.2
+	a.HeldOut.CLDS, a.HeldOut.Truth, a.HeldOut.Static = -101, -100, -300
+	b.HeldOut.CLDS, b.HeldOut.Truth, b.HeldOut.Static = -103, -100, -200
+	w := Worst([]RingReport{a, b})
+	if w.EigenvalueMaxError != 0.05 || w.FixedPointWorstRelError != 0.2 || math.Abs(w.RelGap-0.03) > 1e-15 || w.Advantage != 97 ||
+		w.CoverageMin != 0.93 || w.CoverageMax != 0.97 {
+		t.Fatalf("Worst = %+v", w)
+	}
+	if s := b.String(); !strings.Contains(s, "held-out 3.0% from the truth, +97 nats") {
+		t.Errorf("String: %s", s)
 	}
 }

@@ -156,19 +156,17 @@ func (r *regression) addYY(yy []float64) {
 }
 
 // stats are the E-step statistics of all three regressions plus the
-// marginal log-likelihood.
+// marginal log-likelihood of the parameters they were computed under.
 type stats struct {
 	dyn, emi, ini *regression
 	ll            float64
-	bins          int
-	err           error
 }
 
 func (s *stats) reset() {
 	s.dyn.reset()
 	s.emi.reset()
 	s.ini.reset()
-	s.ll, s.bins, s.err = 0, 0, nil
+	s.ll = 0
 }
 
 func (s *stats) add(o *stats) {
@@ -176,8 +174,4 @@ func (s *stats) add(o *stats) {
 	s.emi.add(o.emi)
 	s.ini.add(o.ini)
 	s.ll += o.ll
-	s.bins += o.bins
-	if s.err == nil {
-		s.err = o.err
-	}
 }

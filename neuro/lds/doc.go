@@ -38,7 +38,16 @@
 //
 // Smoother is the allocation-free engine (reuse it, and the Posterior it
 // fills, across trials); Model.Filter, Model.Smooth and Model.LogLik
-// validate their input and are the convenient entry points. Fit runs EM
-// in parallel over trials with a result that does not depend on the number
-// of workers.
+// validate their input and are the convenient entry points.
+//
+// The vocabulary is dynamax's, with the same shape as package clds:
+// Model.Sample(rng, T, varying) (sample), Model.Filter (filter),
+// Model.Smooth (smoother), Model.LogLik and LogLikPerBin (marginal log
+// prob), Model.Forecast(trial, steps, future) (forecast), Fit (fit_em).
+// Fit's loop is package em's (the E-step returns sufficient statistics and
+// the marginal log-likelihood, the M-step consumes them); it runs the
+// E-step over trials with package parallel, so its result does not depend
+// on the number of workers, and reports through run.Progress with the
+// metric "log-likelihood". Result carries run.Stats (Status, final
+// Objective, Iterations, Runtime) and the objective per iteration (Trace).
 package lds

@@ -37,7 +37,10 @@ func ExampleModel_Sample() {
 
 func ExampleModel_Smooth() {
 	m := oscillator()
-	_, y, _ := m.Sample(rand.New(rand.NewPCG(1, 2)), 50, nil)
+	_, y, err := m.Sample(rand.New(rand.NewPCG(1, 2)), 50, nil)
+	if err != nil {
+		panic(err)
+	}
 	// Bins 10..19 are missing: the filter skips their update step.
 	mask := make([]bool, 50)
 	for t := range mask {
@@ -60,7 +63,10 @@ func ExampleModel_LogLik() {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var trials []lds.Trial
 	for _, T := range []int{20, 35} { // trials of different lengths
-		_, y, _ := m.Sample(rng, T, nil)
+		_, y, err := m.Sample(rng, T, nil)
+		if err != nil {
+			panic(err)
+		}
 		trials = append(trials, lds.Trial{Y: y})
 	}
 	ll, err := m.LogLik(trials)
@@ -74,7 +80,10 @@ func ExampleModel_LogLik() {
 
 func ExampleModel_Forecast() {
 	m := oscillator()
-	_, y, _ := m.Sample(rand.New(rand.NewPCG(5, 6)), 30, nil)
+	_, y, err := m.Sample(rand.New(rand.NewPCG(5, 6)), 30, nil)
+	if err != nil {
+		panic(err)
+	}
 	fc, err := m.Forecast(lds.Trial{Y: y}, 3, nil)
 	if err != nil {
 		panic(err)
@@ -93,7 +102,10 @@ func ExampleFit() {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var trials []lds.Trial
 	for i := 0; i < 20; i++ {
-		_, y, _ := truth.Sample(rng, 60, nil)
+		_, y, err := truth.Sample(rng, 60, nil)
+		if err != nil {
+			panic(err)
+		}
 		trials = append(trials, lds.Trial{Y: y})
 	}
 	init := oscillator()
@@ -106,7 +118,7 @@ func ExampleFit() {
 	e.Factorize(res.Model.A, mat.EigenNone)
 	v := e.Values(nil)
 	fmt.Printf("%v after %d iterations; log-likelihood %.1f -> %.1f\n",
-		res.Status, res.Iterations, res.LogLik[0], res.LogLik[len(res.LogLik)-1])
+		res.Status, res.Iterations, res.Trace[0], res.Objective)
 	fmt.Printf("|eigenvalues of A| = %.2f (truth 0.97)\n", abs(v[0]))
 	// Output:
 	// IterationLimit after 100 iterations; log-likelihood -5786.8 -> -1479.1
@@ -122,7 +134,10 @@ func ExampleSmoother() {
 	rng := rand.New(rand.NewPCG(9, 9))
 	var p lds.Posterior // reused: no allocation after the first trial
 	for i := 0; i < 3; i++ {
-		_, y, _ := m.Sample(rng, 40, nil)
+		_, y, err := m.Sample(rng, 40, nil)
+		if err != nil {
+			panic(err)
+		}
 		if err := s.Smooth(&lds.Trial{Y: y}, &p); err != nil {
 			panic(err)
 		}
@@ -132,4 +147,47 @@ func ExampleSmoother() {
 	// trial 0: log p(Y) = -48.46, E[x_0] = (0.92, -0.32)
 	// trial 1: log p(Y) = -31.46, E[x_0] = (0.80, -0.12)
 	// trial 2: log p(Y) = -42.73, E[x_0] = (1.39, -0.01)
+}
+
+func ExampleModel_LogLikPerBin() {
+	m := oscillator()
+	rng := rand.New(rand.NewPCG(3, 4))
+	var trials []lds.Trial
+	for _, T := range []int{20, 35} {
+		_, y, err := m.Sample(rng, T, nil)
+		if err != nil {
+			panic(err)
+		}
+		trials = append(trials, lds.Trial{Y: y})
+	}
+	trials[1].Mask = make([]bool, 35)
+	for t := range trials[1].Mask {
+		trials[1].Mask[t] = t >= 5 // the first 5 bins are missing
+	}
+	if err := m.ValidateTrials(trials); err != nil {
+		panic(err)
+	}
+	per, err := m.LogLikPerBin(trials)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%d observed bins, %.3f nats per bin\n", lds.ObservedBins(trials), per)
+	// Output:
+	// 50 observed bins, -1.101 nats per bin
+}
+
+func ExamplePosterior_Bands() {
+	m := oscillator()
+	_, y, err := m.Sample(rand.New(rand.NewPCG(1, 2)), 50, nil)
+	if err != nil {
+		panic(err)
+	}
+	p, err := m.Smooth(lds.Trial{Y: y})
+	if err != nil {
+		panic(err)
+	}
+	b := p.Bands(1.96)[0] // widgets.Band(b) draws it
+	fmt.Printf("%s at t=10: %.2f in [%.2f, %.2f]\n", b.Name, b.Mean[10], b.Lower[10], b.Upper[10])
+	// Output:
+	// x₁ at t=10: -0.16 in [-0.37, 0.05]
 }

@@ -2,56 +2,16 @@ package lds
 
 import (
 	"fmt"
-	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/em"
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
-// Status says why an iterative fit stopped.
-type Status int
-
-const (
-	// NotTerminated is the zero value; a returned Result never has it.
-	NotTerminated Status = iota
-	// IterationLimit: Settings.MaxIterations iterations were run.
-	IterationLimit
-	// Converged: the relative change of the objective fell below
-	// Settings.Tolerance.
-	Converged
-	// NumericalFailure: a covariance lost positive definiteness or a value
-	// became non-finite. The Result holds the last good parameters.
-	NumericalFailure
-	// ObjectiveDecreased: the objective fell by more than 1e-9 relative,
-	// which EM forbids in exact arithmetic; it signals ill-conditioning.
-	// The Result holds the parameters from before the decrease.
-	ObjectiveDecreased
-)
-
-func (s Status) String() string {
-	switch s {
-	case NotTerminated:
-		return "NotTerminated"
-	case IterationLimit:
-		return "IterationLimit"
-	case Converged:
-		return "Converged"
-	case NumericalFailure:
-		return "NumericalFailure"
-	case ObjectiveDecreased:
-		return "ObjectiveDecreased"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
-// DecreaseTolerance is the largest relative decrease of an EM objective
-// between iterations that is attributed to rounding rather than failure.
-const DecreaseTolerance = 1e-9
-
-// Settings configures Fit. A nil *Settings means all defaults.
+// Settings configures Fit. A nil *Settings means all defaults; the fields
+// follow the conventions of package run.
 type Settings struct {
 	// MaxIterations is the number of EM iterations; 0 means 100.
 	MaxIterations int
@@ -61,47 +21,52 @@ type Settings struct {
 	// Workers is the number of goroutines running E-steps over trials;
 	// 0 means runtime.GOMAXPROCS(0). Results do not depend on it.
 	Workers int
-	// Progress, when not nil, is called once per iteration with the
-	// iteration number (1-based), MaxIterations and the log-likelihood
-	// of the parameters after that iteration.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, when not nil, is called after every iteration with the
+	// metric "log-likelihood" (the marginal log-likelihood of the
+	// parameters after that iteration); returning an error stops the fit
+	// (run.ErrStop without an error).
+	Progress run.Progress
 }
 
-func (s *Settings) defaults() Settings {
+// withDefaults returns a copy of s (the zero Settings when s is nil) with
+// every zero field replaced by its documented default; fields without a
+// default are copied as they are.
+func (s *Settings) withDefaults() Settings {
 	var out Settings
 	if s != nil {
 		out = *s
 	}
-	if out.MaxIterations <= 0 {
-		out.MaxIterations = 100
-	}
-	if out.Tolerance == 0 {
-		out.Tolerance = 1e-8
-	}
-	if out.Workers <= 0 {
-		out.Workers = runtime.GOMAXPROCS(0)
-	}
+	out.MaxIterations = run.Iterations(out.MaxIterations, 100)
+	out.Tolerance = run.Tolerance(out.Tolerance, 1e-8)
+	out.Workers = parallel.Workers(out.Workers)
 	return out
 }
 
+// Metric is the name of the objective Fit reports to Settings.Progress.
+const Metric = "log-likelihood"
+
 // Result is the outcome of Fit.
 type Result struct {
-	Model  *Model
-	Status Status
-	// LogLik[k] is the marginal log-likelihood of the parameters after k
-	// iterations (LogLik[0]: the initial parameters); the last entry
+	// Model holds the fitted parameters: the last good ones when the fit
+	// stopped on a failure.
+	Model *Model
+	// Stats: Objective is Model's marginal log-likelihood.
+	run.Stats
+	// Trace[k] is the marginal log-likelihood of the parameters after k
+	// iterations (Trace[0]: the initial parameters); the last entry
 	// belongs to Model.
-	LogLik     []float64
-	Iterations int
-	Runtime    time.Duration
-	// Err describes a NumericalFailure.
+	Trace []float64
+	// Err says why the fit stopped with NumericalFailure,
+	// ObjectiveDecreased, or Stopped by an error of Settings.Progress.
 	Err error
 }
 
 // Fit runs expectation-maximisation for a static LDS from the initial
 // parameters init (not modified) on trials, which must not carry Varying
-// parameters. Each M-step is the exact maximiser of the expected
-// complete-data log-likelihood:
+// parameters. The loop is package em's: the E-step smooths every trial
+// (in parallel) and returns the summed sufficient statistics with the
+// marginal log-likelihood; the M-step is the exact maximiser of the
+// expected complete-data log-likelihood:
 //
 //	[A b]ᵀ = (Σ E[x̃_t x̃_tᵀ])⁻¹ Σ E[x̃_t x_{t+1}ᵀ],  x̃ = (x, 1)
 //	Q = (1/Σ(T_b−1)) Σ E[(x_{t+1} − A x_t − b)(…)ᵀ]
@@ -109,11 +74,14 @@ type Result struct {
 //	M0 = mean_b E[x_{b,0}],  S0 = mean_b E[(x_{b,0} − M0)(…)ᵀ]
 //
 // A nil init.B or init.D is kept at zero. The marginal log-likelihood
-// cannot decrease; it is recorded per iteration. On a numerical failure
-// Fit returns the Result holding the last good parameters together with
-// the error.
+// cannot decrease; it is recorded per iteration (Result.Trace), and a
+// decrease beyond em.DecreaseTolerance stops the fit with
+// run.ObjectiveDecreased. On a failure Fit returns the Result holding the
+// last good parameters together with the error.
 func Fit(init *Model, trials []Trial, settings *Settings) (*Result, error) {
-	start := time.Now()
+	if init == nil {
+		return nil, errorf("Fit: init is nil")
+	}
 	if err := init.Validate(); err != nil {
 		return nil, err
 	}
@@ -121,7 +89,7 @@ func Fit(init *Model, trials []Trial, settings *Settings) (*Result, error) {
 	if d > n {
 		return nil, fmt.Errorf("lds: Fit: latent dimension D=%d exceeds observation dimension N=%d; the model is not identifiable", d, n)
 	}
-	if err := ValidateTrials(trials, d, n); err != nil {
+	if err := init.ValidateTrials(trials); err != nil {
 		return nil, err
 	}
 	for i := range trials {
@@ -129,50 +97,19 @@ func Fit(init *Model, trials []Trial, settings *Settings) (*Result, error) {
 			return nil, fmt.Errorf("lds: Fit: trials[%d].Varying is set; Fit estimates a static LDS", i)
 		}
 	}
-	set := settings.defaults()
+	set := settings.withDefaults()
 	e := newEStepper(trials, d, n, set.Workers)
-	cur := init.Clone()
-	res := &Result{Model: cur}
-	ll, err := e.run(cur)
+	r, err := em.Fit(init.Clone(), e.estep, e.mstep, em.Settings{
+		MaxIterations: set.MaxIterations, Tolerance: set.Tolerance, Metric: Metric, Progress: set.Progress})
+	if r == nil {
+		return nil, fmt.Errorf("lds: Fit: %w", err)
+	}
+	res := &Result{Model: r.Params, Stats: r.Stats, Trace: r.Trace, Err: r.Err}
 	if err != nil {
-		res.Status, res.Err, res.Runtime = NumericalFailure, err, time.Since(start)
-		return res, err
+		res.Err = fmt.Errorf("lds: Fit: %w", err)
+		return res, res.Err
 	}
-	res.LogLik = append(res.LogLik, ll)
-	for it := 1; ; it++ {
-		next := cur.Clone()
-		if err := e.mstep(next); err != nil {
-			res.Status, res.Err = NumericalFailure, err
-			break
-		}
-		nll, err := e.run(next)
-		if err != nil {
-			res.Status, res.Err = NumericalFailure, err
-			break
-		}
-		if nll < ll-DecreaseTolerance*math.Abs(ll) {
-			res.Status = ObjectiveDecreased
-			res.Err = fmt.Errorf("lds: Fit: log-likelihood decreased from %.10g to %.10g at iteration %d", ll, nll, it)
-			break
-		}
-		cur, res.Model = next, next
-		res.LogLik = append(res.LogLik, nll)
-		res.Iterations = it
-		if set.Progress != nil {
-			set.Progress(it, set.MaxIterations, nll)
-		}
-		if set.Tolerance > 0 && math.Abs(nll-ll) <= set.Tolerance*math.Abs(nll) {
-			res.Status = Converged
-			break
-		}
-		ll = nll
-		if it >= set.MaxIterations {
-			res.Status = IterationLimit
-			break
-		}
-	}
-	res.Runtime = time.Since(start)
-	return res, res.Err
+	return res, nil
 }
 
 // lds EM statistics with x̃ = (x, 1).
@@ -184,7 +121,6 @@ type emStats struct {
 	s0m, s0xx     []float64
 	k0            float64
 	ll            float64
-	err           error
 	d1, d, n      int
 }
 
@@ -202,7 +138,7 @@ func (s *emStats) reset() {
 			x[i] = 0
 		}
 	}
-	s.k1, s.k2, s.k0, s.ll, s.err = 0, 0, 0, 0, nil
+	s.k1, s.k2, s.k0, s.ll = 0, 0, 0, 0
 }
 
 func (s *emStats) add(o *emStats) {
@@ -215,9 +151,6 @@ func (s *emStats) add(o *emStats) {
 	s.k2 += o.k2
 	s.k0 += o.k0
 	s.ll += o.ll
-	if s.err == nil {
-		s.err = o.err
-	}
 }
 
 // accumulate adds the statistics of one smoothed trial.
@@ -283,14 +216,17 @@ func (s *emStats) accumulate(tr *Trial, p *Posterior) {
 	s.k0++
 }
 
-// eStepper runs smoothers over the trials in parallel. Trials are split
-// into fixed chunks whose statistics are summed in chunk order, so the
-// result does not depend on the number of workers or on scheduling.
+// eStepper runs smoothers over the trials in parallel (package parallel).
+// Trials are split into fixed chunks whose statistics are summed in chunk
+// order, so the result does not depend on the number of workers or on
+// scheduling. Two totals alternate, so the statistics of the accepted
+// parameters survive the E-step of a rejected proposal.
 type eStepper struct {
 	trials  []Trial
 	chunks  [][2]int
 	stats   []*emStats
-	total   *emStats
+	totals  [2]*emStats
+	turn    int
 	workers int
 	sm      []*Smoother
 	post    []*Posterior
@@ -298,17 +234,9 @@ type eStepper struct {
 
 const maxChunks = 64
 
-func chunkTrials(nTrials int) [][2]int {
-	nc := min(nTrials, maxChunks)
-	out := make([][2]int, nc)
-	for c := 0; c < nc; c++ {
-		out[c] = [2]int{c * nTrials / nc, (c + 1) * nTrials / nc}
-	}
-	return out
-}
-
 func newEStepper(trials []Trial, d, n, workers int) *eStepper {
-	e := &eStepper{trials: trials, chunks: chunkTrials(len(trials)), total: newEmStats(d, n)}
+	e := &eStepper{trials: trials, chunks: parallel.Chunks(len(trials), maxChunks)}
+	e.totals = [2]*emStats{newEmStats(d, n), newEmStats(d, n)}
 	e.workers = min(workers, len(e.chunks))
 	e.stats = make([]*emStats, len(e.chunks))
 	for i := range e.stats {
@@ -323,47 +251,48 @@ func newEStepper(trials []Trial, d, n, workers int) *eStepper {
 	return e
 }
 
-func (e *eStepper) run(m *Model) (float64, error) {
+// estep is the E-step of em.Fit: the statistics of all trials under m and
+// their marginal log-likelihood.
+func (e *eStepper) estep(m *Model) (*emStats, float64, error) {
 	d, n := m.Dims()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < e.workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			sm, p := e.sm[w], e.post[w]
-			sm.setModel(m, d, n)
-			for {
-				c := int(next.Add(1)) - 1
-				if c >= len(e.chunks) {
-					return
-				}
-				st := e.stats[c]
-				st.reset()
-				for i := e.chunks[c][0]; i < e.chunks[c][1]; i++ {
-					if err := sm.smooth(&e.trials[i], p); err != nil {
-						st.err = fmt.Errorf("trials[%d]: %w", i, err)
-						break
-					}
-					st.accumulate(&e.trials[i], p)
-				}
+	for _, sm := range e.sm {
+		sm.setModel(m, d, n)
+	}
+	err := parallel.ForErr(len(e.chunks), e.workers, func(w, c int) error {
+		sm, p, st := e.sm[w], e.post[w], e.stats[c]
+		st.reset()
+		for i := e.chunks[c][0]; i < e.chunks[c][1]; i++ {
+			if err := sm.smooth(&e.trials[i], p); err != nil {
+				return fmt.Errorf("trials[%d]: %w", i, err)
 			}
-		}(w)
+			st.accumulate(&e.trials[i], p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	wg.Wait()
-	e.total.reset()
+	e.turn = 1 - e.turn
+	total := e.totals[e.turn]
+	total.reset()
 	for _, st := range e.stats {
-		e.total.add(st)
+		total.add(st)
 	}
-	if e.total.err != nil {
-		return 0, e.total.err
-	}
-	return e.total.ll, nil
+	return total, total.ll, nil
 }
 
-// mstep overwrites m's parameters with the maximisers for e.total.
-func (e *eStepper) mstep(m *Model) error {
-	s := e.total
+// mstep is the M-step of em.Fit: the maximisers for the statistics s,
+// written into a copy of m.
+func (e *eStepper) mstep(m *Model, s *emStats) (*Model, error) {
+	next := m.Clone()
+	if err := mstepInto(next, s); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// mstepInto overwrites m's parameters with the maximisers for s.
+func mstepInto(m *Model, s *emStats) error {
 	d, d1, n := s.d, s.d1, s.n
 	if s.k1 > 0 {
 		w, cov, err := regress(s.sxx, s.sxn, s.snn, d1, d, s.k1, m.B != nil)

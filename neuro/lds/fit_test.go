@@ -1,11 +1,16 @@
 package lds
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/em"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 func sampleTrials(t testing.TB, m *Model, rng *rand.Rand, nTrials, T int) []Trial {
@@ -39,20 +44,20 @@ func TestFitLogLikNeverDecreases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for k := 1; k < len(res.LogLik); k++ {
-			if res.LogLik[k] < res.LogLik[k-1]-DecreaseTolerance*math.Abs(res.LogLik[k-1]) {
-				t.Fatalf("seed %d: log-likelihood decreased at iteration %d: %v -> %v", seed, k, res.LogLik[k-1], res.LogLik[k])
+		for k := 1; k < len(res.Trace); k++ {
+			if res.Trace[k] < res.Trace[k-1]-em.DecreaseTolerance*math.Abs(res.Trace[k-1]) {
+				t.Fatalf("seed %d: log-likelihood decreased at iteration %d: %v -> %v", seed, k, res.Trace[k-1], res.Trace[k])
 			}
 		}
-		if res.Status != IterationLimit || res.Iterations != 60 || len(res.LogLik) != 61 {
-			t.Fatalf("status %v after %d iterations with %d log-likelihoods", res.Status, res.Iterations, len(res.LogLik))
+		if res.Status != run.IterationLimit || res.Iterations != 60 || len(res.Trace) != 61 {
+			t.Fatalf("status %v after %d iterations with %d log-likelihoods", res.Status, res.Iterations, len(res.Trace))
 		}
 		ll, err := res.Model.LogLik(trials)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if relErr(ll, res.LogLik[60]) > 1e-12 {
-			t.Fatalf("last recorded log-likelihood %v is not the returned model's %v", res.LogLik[60], ll)
+		if relErr(ll, res.Trace[60]) > 1e-12 {
+			t.Fatalf("last recorded log-likelihood %v is not the returned model's %v", res.Trace[60], ll)
 		}
 	}
 }
@@ -310,5 +315,125 @@ func TestForecastMatchesDenseConditional(t *testing.T) {
 	}
 	if worst > 1e-10 {
 		t.Errorf("forecast differs from the dense conditional by %.3g relative", worst)
+	}
+}
+
+// TestFitIsIdenticalForAnyNumberOfWorkers checks that the parallel E-step
+// sums trials in an order that does not depend on the number of workers:
+// with 1, 2 and 7 workers every recorded log-likelihood and every fitted
+// parameter are equal bit for bit (oracle: the one-worker run).
+func TestFitIsIdenticalForAnyNumberOfWorkers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 1))
+	truth := randModel(rng, 2, 5)
+	trials := sampleTrials(t, truth, rng, 90, 30) // more trials than chunks
+	init := randModel(rng, 2, 5)
+	var ref *Result
+	for _, w := range []int{1, 2, 7} {
+		res, err := Fit(init, trials, &Settings{MaxIterations: 15, Tolerance: -1, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref == nil {
+			ref = res
+			continue
+		}
+		for k := range ref.Trace {
+			if res.Trace[k] != ref.Trace[k] {
+				t.Fatalf("%d workers: Trace[%d] = %v, 1 worker: %v", w, k, res.Trace[k], ref.Trace[k])
+			}
+		}
+		for _, p := range []struct {
+			name string
+			a, b mat.Matrix
+		}{{"A", res.Model.A, ref.Model.A}, {"C", res.Model.C, ref.Model.C}, {"Q", res.Model.Q, ref.Model.Q},
+			{"R", res.Model.R, ref.Model.R}, {"M0", res.Model.M0, ref.Model.M0}, {"S0", res.Model.S0, ref.Model.S0}} {
+			if !mat.Equal(p.a, p.b) {
+				t.Fatalf("%d workers: fitted %s differs from the one-worker fit", w, p.name)
+			}
+		}
+	}
+}
+
+// TestFitProgressNamesItsMetricAndCanStop checks the run.Progress contract:
+// steps carry the metric "log-likelihood" and the value recorded in Trace;
+// run.ErrStop stops the fit without an error, any other error is returned
+// with the Result (oracle: the documented contract).
+func TestFitProgressNamesItsMetricAndCanStop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 1))
+	truth := randModel(rng, 2, 4)
+	trials := sampleTrials(t, truth, rng, 6, 30)
+	var steps []run.Step
+	stopAt3 := func(s run.Step) error {
+		steps = append(steps, s)
+		if s.Iteration == 3 {
+			return run.ErrStop
+		}
+		return nil
+	}
+	res, err := Fit(randModel(rng, 2, 4), trials, &Settings{MaxIterations: 50, Tolerance: -1, Progress: stopAt3})
+	if err != nil || res.Status != run.Stopped || res.Iterations != 3 || len(steps) != 3 {
+		t.Fatalf("ErrStop: err %v, status %v after %d iterations, %d steps", err, res.Status, res.Iterations, len(steps))
+	}
+	if s := steps[2]; s.Metric != "log-likelihood" || s.Value != res.Trace[3] || s.Value != res.Objective || s.MaxIterations != 50 {
+		t.Fatalf("step %+v, trace %v, objective %v", s, res.Trace, res.Objective)
+	}
+	boom := errors.New("disk full")
+	res, err = Fit(randModel(rng, 2, 4), trials, &Settings{Progress: func(run.Step) error { return boom }})
+	if !errors.Is(err, boom) || res == nil || res.Status != run.Stopped || res.Iterations != 1 {
+		t.Fatalf("failing progress: err %v, result %+v", err, res)
+	}
+}
+
+// TestNilArgumentsAreErrorsNamingThem checks that nil models and empty
+// inputs give errors naming the argument instead of panicking.
+func TestNilArgumentsAreErrorsNamingThem(t *testing.T) {
+	var nilModel *Model
+	rng := rand.New(rand.NewPCG(13, 1))
+	trials := []Trial{{Y: randDense(rng, 4, 3, 1)}}
+	checks := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"Fit(nil)", second(Fit(nil, trials, nil)), "Fit: init is nil"},
+		{"nil.LogLik", second(nilModel.LogLik(trials)), "model is nil"},
+		{"nil.ValidateTrials", nilModel.ValidateTrials(trials), "model is nil"},
+		{"nil.Smooth", second(nilModel.Smooth(trials[0])), "model is nil"},
+		{"nil.Forecast", second(nilModel.Forecast(trials[0], 2, nil)), "model is nil"},
+		{"LogLikPerBin(no trials)", second(randModel(rng, 2, 3).LogLikPerBin(nil)), "trials is empty"},
+	}
+	for _, c := range checks {
+		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, c.err, c.want)
+		}
+	}
+	_, _, err := nilModel.Sample(rng, 3, nil)
+	if err == nil || !strings.Contains(err.Error(), "model is nil") {
+		t.Errorf("nil.Sample: %v", err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+// TestLogLikPerBinCountsObservedBins checks ObservedBins and LogLikPerBin
+// on trials with masked bins (oracle: counting by hand).
+func TestLogLikPerBinCountsObservedBins(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 1))
+	m := randModel(rng, 2, 3)
+	trials := sampleTrials(t, m, rng, 2, 10) // lengths 10 and 11
+	trials[1].Mask = make([]bool, 11)
+	for k := range trials[1].Mask {
+		trials[1].Mask[k] = k%3 != 0 // 4 of 11 masked
+	}
+	if got := ObservedBins(trials); got != 10+7 {
+		t.Fatalf("ObservedBins = %d, want 17", got)
+	}
+	ll, err := m.LogLik(trials)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, err := m.LogLikPerBin(trials)
+	if err != nil || per != ll/17 {
+		t.Fatalf("LogLikPerBin = %v (%v), want %v", per, err, ll/17)
 	}
 }

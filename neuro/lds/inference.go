@@ -28,8 +28,9 @@ func (m *Model) Smooth(tr Trial) (*Posterior, error) {
 	return &p, nil
 }
 
-// LogLik returns the marginal log-likelihood Σ_b log p(Y_b) of the trials,
-// with the latent states integrated out, computed by the Kalman filter.
+// LogLik returns the marginal log-likelihood Σ_b log p(Y_b) of the trials
+// (dynamax's marginal_log_prob), with the latent states integrated out,
+// computed by the Kalman filter.
 func (m *Model) LogLik(trials []Trial) (float64, error) {
 	s, err := m.smootherFor(trials)
 	if err != nil {
@@ -46,12 +47,27 @@ func (m *Model) LogLik(trials []Trial) (float64, error) {
 	return ll, nil
 }
 
+// LogLikPerBin returns LogLik divided by the number of observed bins
+// (ObservedBins), the held-out score used to compare models across data
+// sets of different sizes.
+func (m *Model) LogLikPerBin(trials []Trial) (float64, error) {
+	ll, err := m.LogLik(trials)
+	if err != nil {
+		return 0, err
+	}
+	bins := ObservedBins(trials)
+	if bins == 0 {
+		return 0, errorf("LogLikPerBin: trials have no observed bin")
+	}
+	return ll / float64(bins), nil
+}
+
 func (m *Model) smootherFor(trials []Trial) (*Smoother, error) {
 	s, err := NewSmoother(m)
 	if err != nil {
 		return nil, err
 	}
-	if err := ValidateTrials(trials, s.d, s.n); err != nil {
+	if err := validateTrials(trials, s.d, s.n); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -31,9 +31,10 @@ type Model struct {
 	S0 *mat.SymDense
 }
 
-// Dims returns the latent dimension D and the observation dimension N.
+// Dims returns the latent dimension D and the observation dimension N
+// (zeros for a nil model or one without S0 or R).
 func (m *Model) Dims() (d, n int) {
-	if m.S0 == nil || m.R == nil {
+	if m == nil || m.S0 == nil || m.R == nil {
 		return 0, 0
 	}
 	return m.S0.SymmetricDim(), m.R.SymmetricDim()
@@ -183,11 +184,22 @@ func (tr *Trial) Len() int {
 // observed reports whether y_t is observed.
 func (tr *Trial) observed(t int) bool { return tr.Mask == nil || tr.Mask[t] }
 
-// ValidateTrials checks every trial against the dimensions d and n: a
-// non-empty Y with n columns, finite observed values, a mask and
+// ValidateTrials checks every trial against the model's dimensions D and
+// N: a non-empty Y with N columns, finite observed values, a mask and
 // time-varying parameters of consistent lengths. The error names the
 // argument, the trial and the index, e.g. "trials[3].Y[12,4] is NaN".
-func ValidateTrials(trials []Trial, d, n int) error {
+func (m *Model) ValidateTrials(trials []Trial) error {
+	if m == nil {
+		return fmt.Errorf("lds: model is nil")
+	}
+	d, n := m.Dims()
+	if d == 0 || n == 0 {
+		return m.Validate()
+	}
+	return validateTrials(trials, d, n)
+}
+
+func validateTrials(trials []Trial, d, n int) error {
 	if len(trials) == 0 {
 		return fmt.Errorf("lds: trials is empty")
 	}
@@ -197,6 +209,28 @@ func ValidateTrials(trials []Trial, d, n int) error {
 		}
 	}
 	return nil
+}
+
+// Observed returns the number of observed bins of the trial (T minus the
+// masked ones).
+func (tr *Trial) Observed() int {
+	n := tr.Len()
+	for _, ok := range tr.Mask {
+		if !ok {
+			n--
+		}
+	}
+	return n
+}
+
+// ObservedBins returns the number of observed bins of all trials, the
+// denominator of a log-likelihood per bin.
+func ObservedBins(trials []Trial) int {
+	var n int
+	for i := range trials {
+		n += trials[i].Observed()
+	}
+	return n
 }
 
 func validateTrial(tr *Trial, i, d, n int) error {

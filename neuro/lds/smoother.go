@@ -1,6 +1,11 @@
 package lds
 
-import "gonum.org/v1/gonum/mat"
+import (
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // Posterior holds the smoothed moments of one trial of length T, as flat
 // row-major slices:
@@ -132,4 +137,38 @@ func (s *Smoother) smooth(tr *Trial, dst *Posterior) error {
 		}
 	}
 	return nil
+}
+
+// Band is a curve with a band around it, e.g. a smoothed latent
+// coordinate with its credible band. Its fields are those of
+// widgets.Band, so widgets.Band(b) converts it for a chart.
+type Band struct {
+	Name               string
+	Mean, Lower, Upper []float64
+}
+
+// Bands returns, for every latent dimension i, the smoothed mean
+// E[x_{t,i} | Y] over t with the band mean ± z·sd (z = 1.96: the central
+// 95% of the marginal posterior), named "x₁", "x₂", ….
+func (p *Posterior) Bands(z float64) []Band {
+	d := p.D
+	out := make([]Band, d)
+	for i := range out {
+		b := Band{Name: "x" + subscript(i+1), Mean: make([]float64, p.T), Lower: make([]float64, p.T), Upper: make([]float64, p.T)}
+		for t := 0; t < p.T; t++ {
+			m, sd := p.Mean[t*d+i], math.Sqrt(p.Cov[(t*d+i)*d+i])
+			b.Mean[t], b.Lower[t], b.Upper[t] = m, m-z*sd, m+z*sd
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// subscript writes n with Unicode subscript digits.
+func subscript(n int) string {
+	var out []rune
+	for _, c := range strconv.Itoa(n) {
+		out = append(out, '₀'+(c-'0'))
+	}
+	return string(out)
 }

@@ -75,7 +75,10 @@ func TestMaskedBinsAreSkippedNotFaked(t *testing.T) {
 			}
 		}
 	}
-	ll2, _ := m.LogLik([]Trial{tr})
+	ll2, err := m.LogLik([]Trial{tr})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := newDenseGaussian(m, &tr).logLik()
 	if ll1 != ll2 || relErr(ll1, want) > 1e-12 {
 		t.Fatalf("masked log-likelihood %v (garbage in masked rows: %v), dense %v", ll1, ll2, want)

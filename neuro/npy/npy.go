@@ -11,14 +11,27 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-// Array is an n-dimensional array of float64 in C (row-major) order.
+// Array is an n-dimensional array in C (row-major) order: numbers as
+// float64 in Data, or, for NumPy's string dtypes, text in Strings.
 type Array struct {
 	Shape []int
-	Data  []float64
+	// Data holds numeric elements (float, integer and boolean dtypes,
+	// converted to float64; integers beyond 2⁵³ lose precision).
+	Data []float64
+	// Strings holds the elements of a string array (dtype '<U' or '|S',
+	// trailing NULs removed, as NumPy returns them); Data is then nil.
+	Strings []string
+	// DType is the element type in NumPy's notation. Read sets it to the
+	// file's type in little-endian form ("<f8", "<u8", "|b1", "<U7", …).
+	// Write writes Data as "<f8" when it is empty, and also accepts "<i8"
+	// (the values must be integers); it writes Strings as "<U" with the
+	// length of the longest string.
+	DType string
 }
 
 // magic opens every .npy file.
@@ -70,16 +83,28 @@ func Read(r io.Reader) (*Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	dt, err := dtypeOf(h.descr)
-	if err != nil {
-		return nil, err
-	}
 	total := 1
 	for _, d := range h.shape {
 		if d != 0 && total > MaxElements/d {
 			return nil, fmt.Errorf("npy: shape %v has more than %d elements", h.shape, MaxElements)
 		}
 		total *= d
+	}
+	if st, ok, err := stringTypeOf(h.descr); err != nil {
+		return nil, err
+	} else if ok {
+		strs, err := readStrings(br, st, total)
+		if err != nil {
+			return nil, err
+		}
+		if h.fortran && len(h.shape) > 1 {
+			strs = fortranToC(strs, h.shape)
+		}
+		return &Array{Shape: h.shape, Strings: strs, DType: st.descr()}, nil
+	}
+	dt, err := dtypeOf(h.descr)
+	if err != nil {
+		return nil, err
 	}
 	data, err := readData(br, dt, total)
 	if err != nil {
@@ -88,7 +113,7 @@ func Read(r io.Reader) (*Array, error) {
 	if h.fortran && len(h.shape) > 1 {
 		data = fortranToC(data, h.shape)
 	}
-	return &Array{Shape: h.shape, Data: data}, nil
+	return &Array{Shape: h.shape, Data: data, DType: littleEndian(h.descr)}, nil
 }
 
 // Load reads the .npy file at path.
@@ -111,6 +136,9 @@ func Load(path string) (*Array, error) {
 // (the usual layout of stimuli × units activations). A scalar or an empty
 // array is an error.
 func (a *Array) Matrix() (*mat.Dense, error) {
+	if a.Strings != nil {
+		return nil, fmt.Errorf("npy: a string array (%s) is not a matrix", a.DType)
+	}
 	if len(a.Shape) == 0 {
 		return nil, fmt.Errorf("npy: a scalar is not a matrix; need shape (rows, …)")
 	}
@@ -127,8 +155,9 @@ func (a *Array) Matrix() (*mat.Dense, error) {
 	return mat.NewDense(rows, cols, append([]float64(nil), a.Data...)), nil
 }
 
-// Write writes a as a version 1.0, little-endian float64, C-order .npy
-// file, which numpy.load reads.
+// Write writes a as a version 1.0, little-endian, C-order .npy file,
+// which numpy.load reads: Data as float64 ("<f8", or "<i8" when a.DType
+// asks for it), Strings as "<U" with the length of the longest string.
 func Write(w io.Writer, a *Array) error {
 	n := 1
 	for _, s := range a.Shape {
@@ -137,8 +166,25 @@ func Write(w io.Writer, a *Array) error {
 		}
 		n *= s
 	}
-	if n != len(a.Data) {
-		return fmt.Errorf("npy: shape %v holds %d values, data has %d", a.Shape, n, len(a.Data))
+	var descr string
+	var body []byte
+	switch {
+	case a.Strings != nil:
+		if a.Data != nil {
+			return fmt.Errorf("npy: an array holds either Data or Strings, not both")
+		}
+		if n != len(a.Strings) {
+			return fmt.Errorf("npy: shape %v holds %d values, Strings has %d", a.Shape, n, len(a.Strings))
+		}
+		descr, body = encodeStrings(a.Strings)
+	default:
+		if n != len(a.Data) {
+			return fmt.Errorf("npy: shape %v holds %d values, data has %d", a.Shape, n, len(a.Data))
+		}
+		var err error
+		if descr, body, err = encodeNumbers(a.Data, a.DType); err != nil {
+			return err
+		}
 	}
 	dims := make([]string, len(a.Shape))
 	for i, s := range a.Shape {
@@ -148,27 +194,65 @@ func Write(w io.Writer, a *Array) error {
 	if len(a.Shape) == 1 {
 		shape += ","
 	}
-	hdr := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape)
+	hdr := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape)
 	// Pad so that the data start on a 64-byte boundary, as NumPy does.
 	hdr += strings.Repeat(" ", (64-(len(magic)+4+len(hdr)+1)%64)%64) + "\n"
-	var pre bytes.Buffer
-	pre.WriteString(magic + "\x01\x00")
-	binary.Write(&pre, binary.LittleEndian, uint16(len(hdr)))
-	pre.WriteString(hdr)
-	if _, err := w.Write(pre.Bytes()); err != nil {
+	if len(hdr) > math.MaxUint16 {
+		return fmt.Errorf("npy: header of %d bytes (shape %v) is too long for format 1.0", len(hdr), a.Shape)
+	}
+	pre := make([]byte, 0, len(magic)+4+len(hdr))
+	pre = append(pre, magic+"\x01\x00"...)
+	pre = binary.LittleEndian.AppendUint16(pre, uint16(len(hdr)))
+	pre = append(pre, hdr...)
+	if _, err := w.Write(pre); err != nil {
 		return err
 	}
-	buf := make([]byte, 8*len(a.Data))
-	for i, v := range a.Data {
-		binary.LittleEndian.PutUint64(buf[i*8:], math.Float64bits(v))
-	}
-	_, err := w.Write(buf)
+	_, err := w.Write(body)
 	return err
 }
 
+// encodeNumbers encodes data as dtype ("" or "<f8": float64, "<i8":
+// int64).
+func encodeNumbers(data []float64, dtype string) (string, []byte, error) {
+	buf := make([]byte, 8*len(data))
+	switch dtype {
+	case "", "<f8":
+		for i, v := range data {
+			binary.LittleEndian.PutUint64(buf[i*8:], math.Float64bits(v))
+		}
+		return "<f8", buf, nil
+	case "<i8":
+		for i, v := range data {
+			if v != math.Trunc(v) || v < -(1<<63) || v >= 1<<63 {
+				return "", nil, fmt.Errorf("npy: Data[%d] = %v is not an int64, as DType %q requires", i, v, dtype)
+			}
+			binary.LittleEndian.PutUint64(buf[i*8:], uint64(int64(v)))
+		}
+		return "<i8", buf, nil
+	}
+	return "", nil, fmt.Errorf("npy: Write supports DType \"<f8\" and \"<i8\" for numbers, not %q", dtype)
+}
+
+// encodeStrings encodes UTF-32LE fixed-width strings, NumPy's "<U".
+func encodeStrings(strs []string) (string, []byte) {
+	width := 1
+	for _, s := range strs {
+		width = max(width, utf8.RuneCountInString(s))
+	}
+	buf := make([]byte, 4*width*len(strs))
+	for i, s := range strs {
+		k := 0
+		for _, r := range s {
+			binary.LittleEndian.PutUint32(buf[4*(i*width+k):], uint32(r))
+			k++
+		}
+	}
+	return fmt.Sprintf("<U%d", width), buf
+}
+
 // fortranToC reorders column-major data into row-major order.
-func fortranToC(data []float64, shape []int) []float64 {
-	out := make([]float64, len(data))
+func fortranToC[T any](data []T, shape []int) []T {
+	out := make([]T, len(data))
 	idx := make([]int, len(shape))
 	for c := range out {
 		// idx is the C-order multi-index of position c; off its Fortran offset.
@@ -234,6 +318,101 @@ var dtypes = map[string]dtype{
 		}
 		return 0
 	}},
+}
+
+// littleEndian rewrites a numeric descr in little-endian form.
+func littleEndian(descr string) string {
+	if descr[0] == '>' || descr[0] == '=' {
+		return "<" + descr[1:]
+	}
+	return descr
+}
+
+// stringType is a fixed-width string dtype: '<Un' (UTF-32) or '|Sn'
+// (bytes).
+type stringType struct {
+	unicode bool
+	order   binary.ByteOrder
+	chars   int
+}
+
+func (st stringType) size() int {
+	if st.unicode {
+		return 4 * st.chars
+	}
+	return st.chars
+}
+
+func (st stringType) descr() string {
+	if st.unicode {
+		return fmt.Sprintf("<U%d", st.chars)
+	}
+	return fmt.Sprintf("|S%d", st.chars)
+}
+
+// stringTypeOf recognises string dtypes (ok false for anything else).
+func stringTypeOf(descr string) (stringType, bool, error) {
+	if len(descr) < 2 {
+		return stringType{}, false, nil
+	}
+	var st stringType
+	switch descr[1] {
+	case 'U':
+		st.unicode = true
+	case 'S', 'a':
+	default:
+		return st, false, nil
+	}
+	switch descr[0] {
+	case '<', '|', '=':
+		st.order = binary.LittleEndian
+	case '>':
+		st.order = binary.BigEndian
+	default:
+		return st, false, fmt.Errorf("npy: unsupported byte order in dtype %q", descr)
+	}
+	n, err := strconv.Atoi(descr[2:])
+	if err != nil || n < 0 || n > 1<<20 {
+		return st, false, fmt.Errorf("npy: unsupported string dtype %q", descr)
+	}
+	st.chars = n
+	return st, true, nil
+}
+
+// readStrings decodes total fixed-width strings, growing the result only as
+// data arrive (see readData).
+func readStrings(r io.Reader, st stringType, total int) ([]string, error) {
+	size := st.size()
+	if size == 0 && total > 1<<20 {
+		return nil, fmt.Errorf("npy: the header promises %d empty strings", total)
+	}
+	out := make([]string, 0, min(total, 1<<12))
+	buf := make([]byte, size)
+	runes := make([]rune, 0, st.chars)
+	for len(out) < total {
+		if size > 0 {
+			if _, err := io.ReadFull(r, buf); err != nil {
+				return nil, fmt.Errorf("npy: data truncated: the header promises %d strings, the file holds %d", total, len(out))
+			}
+		}
+		if !st.unicode {
+			out = append(out, string(bytes.TrimRight(buf, "\x00")))
+			continue
+		}
+		runes = runes[:0]
+		for k := 0; k < st.chars; k++ {
+			c := st.order.Uint32(buf[4*k:])
+			if c > utf8.MaxRune || (c >= 0xD800 && c <= 0xDFFF) {
+				c = utf8.RuneError
+			}
+			runes = append(runes, rune(c))
+		}
+		for len(runes) > 0 && runes[len(runes)-1] == 0 {
+			runes = runes[:len(runes)-1]
+		}
+		out = append(out, string(runes))
+	}
+	return out, nil
 }
 
 func dtypeOf(descr string) (dtype, error) {
@@ -379,7 +558,10 @@ func (p *literal) tuple() ([]int, error) {
 		if start == p.i || p.i-start > 18 {
 			return nil, fmt.Errorf("expected a dimension at %.20q", p.s[start:])
 		}
-		v, _ := strconv.Atoi(p.s[start:p.i])
+		v, err := strconv.Atoi(p.s[start:p.i])
+		if err != nil {
+			return nil, fmt.Errorf("dimension %q: %w", p.s[start:p.i], err)
+		}
 		out = append(out, v)
 		if len(out) > 32 {
 			return nil, errors.New("more than 32 dimensions")

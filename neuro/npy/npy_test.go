@@ -62,7 +62,10 @@ func TestReadMatchesNumPy(t *testing.T) {
 	}
 	pyoracle.Run(t, numpyFiles, nil, &files)
 	for _, f := range files {
-		raw, _ := base64.StdEncoding.DecodeString(f.Data)
+		raw, err := base64.StdEncoding.DecodeString(f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
 		a, err := Read(bytes.NewReader(raw))
 		if err != nil {
 			t.Errorf("%s: %v", f.What, err)
@@ -155,7 +158,10 @@ func TestMatrixFlattensTrailingAxes(t *testing.T) {
 	if r, c := m.Dims(); r != 2 || c != 6 || m.At(1, 4) != 10 {
 		t.Errorf("got %d×%d with (1,4) = %v, want 2×6 with 10", r, c, m.At(1, 4))
 	}
-	v, _ := (&Array{Shape: []int{3}, Data: []float64{1, 2, 3}}).Matrix()
+	v, err := (&Array{Shape: []int{3}, Data: []float64{1, 2, 3}}).Matrix()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r, c := v.Dims(); r != 3 || c != 1 {
 		t.Errorf("a vector became %d×%d, want 3×1", r, c)
 	}
@@ -170,7 +176,7 @@ func npyFile(h string, data []byte) []byte {
 	var b bytes.Buffer
 	b.WriteString(magic)
 	b.Write([]byte{1, 0})
-	binary.Write(&b, binary.LittleEndian, uint16(len(h)))
+	b.Write(binary.LittleEndian.AppendUint16(nil, uint16(len(h))))
 	b.WriteString(h)
 	b.Write(data)
 	return b.Bytes()
@@ -212,13 +218,18 @@ func TestReadRejectsMalformedFiles(t *testing.T) {
 // the input.
 func FuzzRead(f *testing.F) {
 	var buf bytes.Buffer
-	_ = Write(&buf, &Array{Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, math.NaN()}})
+	if err := Write(&buf, &Array{Shape: []int{2, 3}, Data: []float64{1, 2, 3, 4, 5, math.NaN()}}); err != nil {
+		f.Fatal(err)
+	}
 	f.Add(buf.Bytes())
 	f.Add(npyFile("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 1, 2), }\n", make([]byte, 32)))
 	f.Add(npyFile("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }\n", []byte{1, 0, 1}))
 	f.Add(npyFile("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }\n", []byte{0x3f, 0x80, 0, 0}))
 	f.Add(npyFile("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }\n", []byte{1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0}))
 	f.Add([]byte(magic + "\x02\x00\xff\xff\xff\xff"))
+	f.Add(npyFile("{'descr': '>U2', 'fortran_order': True, 'shape': (2, 1), }\n", []byte{0, 0, 0, 0x61, 0, 0, 0, 0, 0, 0, 0x3, 0xb8, 0, 0x11, 0, 0}))
+	f.Add(npyFile("{'descr': '|S3', 'fortran_order': False, 'shape': (2,), }\n", []byte("ab\x00cde")))
+	f.Add(npyFile("{'descr': '<U0', 'fortran_order': False, 'shape': (3,), }\n", nil))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := Read(bytes.NewReader(data))
 		if err != nil {
@@ -227,6 +238,15 @@ func FuzzRead(f *testing.F) {
 		n := 1
 		for _, s := range a.Shape {
 			n *= s
+		}
+		if a.Strings != nil {
+			if n != len(a.Strings) || a.Data != nil || (len(a.Strings) > len(data) && len(a.Strings) > 1<<20) {
+				t.Fatalf("shape %v with %d strings from %d bytes", a.Shape, len(a.Strings), len(data))
+			}
+			if _, err := a.Matrix(); err == nil {
+				t.Fatal("a string array became a matrix")
+			}
+			return
 		}
 		if n != len(a.Data) || len(a.Data) > len(data) {
 			t.Fatalf("shape %v with %d values from %d bytes", a.Shape, len(a.Data), len(data))

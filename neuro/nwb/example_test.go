@@ -3,6 +3,7 @@ package nwb_test
 import (
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/neuronb/neuronb/neuro/nwb"
 )
@@ -57,4 +58,31 @@ func Example() {
 	// 12 trials; first: 0 20 light
 	// /processing/behavior/CompassDirection/head_direction SpatialSeries [24000] radians 100 Hz
 	// 100×1 samples, t = 0.00…0.99 s
+}
+
+// The tree of a file, without attributes.
+func ExampleFile_WriteTree() {
+	f, err := nwb.Open("../../tutorials/data/head_direction.nwb")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close()
+	var b strings.Builder
+	if err := f.WriteTree(&b, false); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "/units/spike_times") || strings.HasPrefix(line, "/processing/behavior/CompassDirection/") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// /processing/behavior/CompassDirection/head_direction (group, SpatialSeries)
+	// /processing/behavior/CompassDirection/head_direction/data (dataset float32 [24000])
+	// /processing/behavior/CompassDirection/head_direction/reference_frame (dataset string (utf-8, variable length) [])
+	// /processing/behavior/CompassDirection/head_direction/starting_time (dataset float64 [])
+	// /units/spike_times (dataset float64 [21623], chunked [21623])
+	// /units/spike_times_index (dataset uint16 [20], chunked [20])
 }

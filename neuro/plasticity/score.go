@@ -134,53 +134,67 @@ func checkCache[T train.Float](net *train.Net[T], c *train.Cache[T]) error {
 	return nil
 }
 
-// rawScores returns g_i for the neurons of one layer.
+// rawScores returns g_i for the neurons of one layer. A NaN or an
+// infinity among the summed magnitudes makes a sum non-finite, so values
+// are checked once per sum and searched only when one fails.
 func rawScores[T train.Float](l *train.Layer[T], lc *train.LayerCache[T], batch int, m Metric) ([]float64, error) {
 	w := l.Spec.Width
 	g := make([]float64, w)
-	perSample := func(what string, v []T) error {
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	perSample := func(what string, v []T) ([]float64, error) {
 		for b := 0; b < batch; b++ {
 			for i, x := range v[b*w : (b+1)*w] {
-				a := math.Abs(float64(x))
-				if math.IsNaN(a) || math.IsInf(a, 0) {
-					return fmt.Errorf("layer %s: %s of sample %d, neuron %d is %v", l.Name, what, b, i, x)
-				}
-				g[i] += a
+				g[i] += math.Abs(float64(x))
 			}
 		}
 		for i := range g {
+			if !finite(g[i]) {
+				for b := 0; b < batch; b++ {
+					if x := float64(v[b*w+i]); !finite(x) {
+						return nil, fmt.Errorf("layer %s: %s of sample %d, neuron %d is %v", l.Name, what, b, i, x)
+					}
+				}
+			}
 			g[i] /= float64(batch)
 		}
-		return nil
+		return g, nil
 	}
+	row := func(p *train.Param[T], i, cols int) (float64, error) {
+		var s float64
+		for _, x := range p.Grad[i*cols : (i+1)*cols] {
+			s += math.Abs(float64(x))
+		}
+		if !finite(s) {
+			for j, x := range p.Grad[i*cols : (i+1)*cols] {
+				if !finite(float64(x)) {
+					return 0, fmt.Errorf("layer %s: gradient of %s[%d, %d] is %v", l.Name, p.Name, i, j, x)
+				}
+			}
+		}
+		return s / float64(cols), nil
+	}
+	var err error
 	switch m {
 	case TauDormant:
-		return g, perSample("activation", lc.H)
+		return perSample("activation", lc.H)
 	case GraMaPreAct:
 		if l.Spec.LayerNorm {
-			return g, perSample("∂L/∂LN(z)", lc.DU)
+			return perSample("∂L/∂LN(z)", lc.DU)
 		}
-		return g, perSample("∂L/∂z", lc.DZ)
+		return perSample("∂L/∂z", lc.DZ)
 	case GraMa:
 		if l.Spec.LayerNorm {
 			for i, x := range l.Gain.Grad {
-				a := math.Abs(float64(x))
-				if math.IsNaN(a) || math.IsInf(a, 0) {
+				if g[i] = math.Abs(float64(x)); !finite(g[i]) {
 					return nil, fmt.Errorf("layer %s: gradient of %s[%d] is %v", l.Name, l.Gain.Name, i, x)
 				}
-				g[i] = a
 			}
 			return g, nil
 		}
 		for i := 0; i < w; i++ {
-			for j, x := range l.W.Grad[i*l.In : (i+1)*l.In] {
-				a := math.Abs(float64(x))
-				if math.IsNaN(a) || math.IsInf(a, 0) {
-					return nil, fmt.Errorf("layer %s: gradient of %s[%d, %d] is %v", l.Name, l.W.Name, i, j, x)
-				}
-				g[i] += a
+			if g[i], err = row(l.W, i, l.In); err != nil {
+				return nil, err
 			}
-			g[i] /= float64(l.In)
 		}
 		return g, nil
 	}

@@ -2,12 +2,15 @@ package safety
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/transformer"
 )
 
@@ -64,14 +67,23 @@ func (p Positions) span(t, m int) (lo, hi int) {
 	return t - 1, t + m - 1
 }
 
+// ContrastMetric names the value ContrastActivations reports to its
+// Progress: the mean over neurons and contrasted positions so far of
+// (a(M1) − a(M2))², the mean of the squared change scores.
+const ContrastMetric = "mean squared change"
+
 // ContrastSettings configures ContrastActivations. A nil *ContrastSettings
 // means the defaults.
 type ContrastSettings struct {
 	// Positions to contrast (default Predicting).
 	Positions Positions
-	// Progress, if set, is called after each sequence (in no particular
-	// order) with the number of sequences done; objective is 0.
-	Progress func(iter, maxIter int, objective float64)
+	// Workers run sequences in parallel (0: GOMAXPROCS). The result does
+	// not depend on it (see neuro/parallel).
+	Workers int
+	// Progress is called after each sequence with the number of sequences
+	// done and ContrastMetric over them; run.ErrStop ends the run early
+	// with the sequences completed so far (Status Stopped).
+	Progress run.Progress
 }
 
 // Contrast is the result of activation contrasting.
@@ -85,8 +97,14 @@ type Contrast struct {
 	// Tokens is N, the number of contrasted positions over all sequences.
 	Tokens    int
 	Positions Positions
-	Runtime   time.Duration
+	// Stats: Status Finished (or Stopped by Progress), Objective the
+	// final ContrastMetric, Iterations the sequences contrasted.
+	run.Stats
 }
+
+// contrastChunks is the number of per-chunk accumulators, fixed so that
+// the order of floating-point sums does not depend on the worker count.
+const contrastChunks = 16
 
 // ContrastActivations computes the change score of every MLP neuron
 // (Chen et al., "Towards understanding safety alignment", Eq. 3): both
@@ -99,122 +117,225 @@ type Contrast struct {
 // where a is hook_post (the input of the MLP's output projection), J the
 // positions chosen by Settings.Positions and N the total number of chosen
 // positions (all sequences pooled, no per-sequence averaging, as the
-// reference code does). The models must have the same shape.
+// reference code does). The models must have the same shape. Means and
+// standard deviations are accumulated by Welford's update, merged across
+// chunks of sequences by Chan et al.'s formula.
 func ContrastActivations(m1, m2 *transformer.Model, seqs []Sequence, s *ContrastSettings) (*Contrast, error) {
 	start := time.Now()
-	if s == nil {
-		s = &ContrastSettings{}
+	var set ContrastSettings
+	if s != nil {
+		set = *s
 	}
-	c1, c2 := m1.Config(), m2.Config()
-	if err := sameShape(c1, c2); err != nil {
+	if err := checkContrastInput(m1, m2, seqs, set.Positions); err != nil {
 		return nil, fmt.Errorf("safety: ContrastActivations: %w", err)
 	}
-	if len(seqs) == 0 {
-		return nil, fmt.Errorf("safety: ContrastActivations: no sequences")
-	}
-	for i, q := range seqs {
-		if len(q.Prompt) == 0 {
-			return nil, fmt.Errorf("safety: ContrastActivations: sequence %d has an empty prompt", i)
-		}
-		if len(q.Completion) == 0 && (s.Positions == Predicting || s.Positions == Completion) {
-			return nil, fmt.Errorf("safety: ContrastActivations: sequence %d has an empty completion", i)
-		}
-		if n := len(q.Prompt) + len(q.Completion); n > c1.MaxPositions {
-			return nil, fmt.Errorf("safety: ContrastActivations: sequence %d has %d tokens, more than the context length %d", i, n, c1.MaxPositions)
-		}
-	}
-	L, D := c1.NLayers, c1.DMLP
-	names := make([]string, L)
-	for l := range names {
-		names[l] = transformer.ActName("post", l)
-	}
-	// Per block: Σ(a1−a2)², Σa1, Σa1², Σa2, Σa2² for every neuron, merged
-	// in block order so the result does not depend on scheduling.
-	nb := numBlocks(len(seqs))
-	acc := make([][]float64, nb)
-	count := make([]int, nb)
-	for b := range acc {
-		acc[b] = make([]float64, 5*L*D)
-	}
-	done := 0
-	var mu sync.Mutex
-	err := forEach(len(seqs), func(b, i int) error {
-		q := seqs[i]
-		tokens := append(slices.Clone(q.Prompt), q.Completion...)
-		_, a1, err := m1.RunWithCache(tokens, names...)
-		if err != nil {
-			return fmt.Errorf("safety: ContrastActivations: sequence %d, model 1: %w", i, err)
-		}
-		_, a2, err := m2.RunWithCache(tokens, names...)
-		if err != nil {
-			return fmt.Errorf("safety: ContrastActivations: sequence %d, model 2: %w", i, err)
-		}
-		lo, hi := s.Positions.span(len(q.Prompt), len(q.Completion))
-		sums := acc[b]
-		for l := 0; l < L; l++ {
-			p1, p2 := a1[names[l]], a2[names[l]]
-			base := 5 * l * D
-			for r := lo; r < hi; r++ {
-				r1, r2 := p1.Row(r), p2.Row(r)
-				for k := 0; k < D; k++ {
-					x, y := float64(r1[k]), float64(r2[k])
-					d := x - y
-					sums[base+k] += d * d
-					sums[base+D+k] += x
-					sums[base+2*D+k] += x * x
-					sums[base+3*D+k] += y
-					sums[base+4*D+k] += y * y
-				}
+	c := m1.Config()
+	chunks := parallel.Chunks(len(seqs), contrastChunks)
+	acc := make([]*neuronMoments, len(chunks))
+	rep := &contrastReporter{progress: set.Progress, total: len(seqs), size: c.NLayers * c.DMLP}
+	err := parallel.ForErr(len(chunks), set.Workers, func(_, k int) error {
+		acc[k] = newNeuronMoments(c.NLayers * c.DMLP)
+		for i := chunks[k][0]; i < chunks[k][1]; i++ {
+			if err := acc[k].addSequence(m1, m2, seqs[i], set.Positions, c.NLayers); err != nil {
+				return fmt.Errorf("safety: ContrastActivations: sequence %d: %w", i, err)
 			}
-		}
-		count[b] += hi - lo
-		if s.Progress != nil {
-			mu.Lock()
-			done++
-			s.Progress(done, len(seqs), 0)
-			mu.Unlock()
+			if err := rep.report(acc[k].lastSumSq, acc[k].lastRows); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+	status := run.Finished
+	if errors.Is(err, run.ErrStop) {
+		status, err = run.Stopped, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	total := make([]float64, 5*L*D)
-	N := 0
-	for b := range acc {
-		for k, v := range acc[b] {
-			total[k] += v
-		}
-		N += count[b]
+	total := newNeuronMoments(c.NLayers * c.DMLP)
+	for _, a := range acc {
+		total.merge(a) // in chunk order
 	}
-	if N == 0 {
-		return nil, fmt.Errorf("safety: ContrastActivations: no positions selected (%s)", s.Positions)
+	if total.n == 0 {
+		return nil, fmt.Errorf("safety: ContrastActivations: no positions selected (%s)", set.Positions)
 	}
-	out := &Contrast{Tokens: N, Positions: s.Positions}
-	grid := func() [][]float64 {
-		g := make([][]float64, L)
-		for l := range g {
-			g[l] = make([]float64, D)
-		}
-		return g
-	}
-	out.Scores, out.Mean1, out.Std1, out.Mean2, out.Std2 = grid(), grid(), grid(), grid(), grid()
-	n := float64(N)
-	for l := 0; l < L; l++ {
-		base := 5 * l * D
-		for k := 0; k < D; k++ {
-			out.Scores[l][k] = math.Sqrt(total[base+k] / n)
-			out.Mean1[l][k], out.Std1[l][k] = meanStd(total[base+D+k], total[base+2*D+k], n)
-			out.Mean2[l][k], out.Std2[l][k] = meanStd(total[base+3*D+k], total[base+4*D+k], n)
-		}
-	}
-	out.Runtime = time.Since(start)
+	out := total.contrast(c.NLayers, c.DMLP, set.Positions)
+	out.Status, out.Iterations, out.Runtime = status, rep.done, time.Since(start)
 	return out, nil
 }
 
-func meanStd(sum, sumSq, n float64) (float64, float64) {
-	m := sum / n
-	return m, math.Sqrt(max(0, sumSq/n-m*m))
+// checkContrastInput validates the models and sequences.
+func checkContrastInput(m1, m2 *transformer.Model, seqs []Sequence, pos Positions) error {
+	if m1 == nil || m2 == nil {
+		return errors.New("nil model")
+	}
+	c1 := m1.Config()
+	if err := sameShape(c1, m2.Config()); err != nil {
+		return err
+	}
+	if len(seqs) == 0 {
+		return errors.New("no sequences")
+	}
+	for i, q := range seqs {
+		if len(q.Prompt) == 0 {
+			return fmt.Errorf("sequence %d has an empty prompt", i)
+		}
+		if len(q.Completion) == 0 && (pos == Predicting || pos == Completion) {
+			return fmt.Errorf("sequence %d has an empty completion", i)
+		}
+		if n := len(q.Prompt) + len(q.Completion); n > c1.MaxPositions {
+			return fmt.Errorf("sequence %d has %d tokens, more than the context length %d", i, n, c1.MaxPositions)
+		}
+	}
+	return nil
+}
+
+// contrastReporter reports progress from the workers, one call at a time.
+type contrastReporter struct {
+	mu          sync.Mutex
+	progress    run.Progress
+	total, size int
+	done, rows  int
+	sumSq       float64
+}
+
+func (r *contrastReporter) report(sumSq float64, rows int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done++
+	r.rows += rows
+	r.sumSq += sumSq
+	v := math.NaN()
+	if r.rows > 0 {
+		v = r.sumSq / float64(r.rows*r.size)
+	}
+	stop, err := r.progress.Report(run.Step{Iteration: r.done, MaxIterations: r.total, Metric: ContrastMetric, Value: v})
+	if err != nil {
+		return err
+	}
+	if stop {
+		return run.ErrStop
+	}
+	return nil
+}
+
+// neuronMoments accumulates, for every neuron (layer-major index), the sum
+// of squared differences between the models and each model's mean and sum
+// of squared deviations (Welford), over n positions.
+type neuronMoments struct {
+	n                      int
+	sumSq                  []float64
+	mean1, ss1, mean2, ss2 []float64
+	// lastSumSq and lastRows describe the last sequence added, for
+	// progress reports.
+	lastSumSq float64
+	lastRows  int
+}
+
+func newNeuronMoments(size int) *neuronMoments {
+	return &neuronMoments{sumSq: make([]float64, size), mean1: make([]float64, size), ss1: make([]float64, size),
+		mean2: make([]float64, size), ss2: make([]float64, size)}
+}
+
+// addSequence runs both models on one sequence and adds its chosen
+// positions.
+func (a *neuronMoments) addSequence(m1, m2 *transformer.Model, q Sequence, pos Positions, layers int) error {
+	names := make([]string, layers)
+	for l := range names {
+		names[l] = transformer.ActName("post", l)
+	}
+	tokens := append(slices.Clone(q.Prompt), q.Completion...)
+	_, a1, err := m1.RunWithCache(tokens, names...)
+	if err != nil {
+		return fmt.Errorf("model 1: %w", err)
+	}
+	_, a2, err := m2.RunWithCache(tokens, names...)
+	if err != nil {
+		return fmt.Errorf("model 2: %w", err)
+	}
+	lo, hi := pos.span(len(q.Prompt), len(q.Completion))
+	d := len(a.sumSq) / layers
+	a.lastSumSq, a.lastRows = 0, hi-lo
+	for r := lo; r < hi; r++ {
+		a.n++
+		for l, name := range names {
+			a.lastSumSq += a.addRow(l*d, a1[name].Row(r), a2[name].Row(r))
+		}
+	}
+	return nil
+}
+
+// addRow adds one position of one layer (a.n already counts it) and
+// returns its Σ (a(M1) − a(M2))².
+func (a *neuronMoments) addRow(base int, r1, r2 []float32) float64 {
+	s := 0.0
+	for k := range r1 {
+		s += a.add(base+k, float64(r1[k]), float64(r2[k]))
+	}
+	return s
+}
+
+// add is Welford's update of neuron k with the values x (model 1) and y
+// (model 2) at the a.n-th position; it returns (x − y)².
+func (a *neuronMoments) add(k int, x, y float64) float64 {
+	n := float64(a.n)
+	d := x - y
+	a.sumSq[k] += d * d
+	dx := x - a.mean1[k]
+	a.mean1[k] += dx / n
+	a.ss1[k] += dx * (x - a.mean1[k])
+	dy := y - a.mean2[k]
+	a.mean2[k] += dy / n
+	a.ss2[k] += dy * (y - a.mean2[k])
+	return d * d
+}
+
+// merge adds b's positions to a (Chan, Golub and LeVeque's pairwise
+// update of means and sums of squared deviations).
+func (a *neuronMoments) merge(b *neuronMoments) {
+	if b == nil || b.n == 0 {
+		return
+	}
+	na, nb := float64(a.n), float64(b.n)
+	n := na + nb
+	for k := range a.sumSq {
+		a.sumSq[k] += b.sumSq[k]
+		a.mean1[k], a.ss1[k] = mergeMoments(a.mean1[k], a.ss1[k], na, b.mean1[k], b.ss1[k], nb, n)
+		a.mean2[k], a.ss2[k] = mergeMoments(a.mean2[k], a.ss2[k], na, b.mean2[k], b.ss2[k], nb, n)
+	}
+	a.n += b.n
+}
+
+func mergeMoments(ma, ssa, na, mb, ssb, nb, n float64) (float64, float64) {
+	d := mb - ma
+	return ma + d*nb/n, ssa + ssb + d*d*na*nb/n
+}
+
+// contrast turns the accumulated moments into change scores, means and
+// population standard deviations.
+func (a *neuronMoments) contrast(layers, dmlp int, pos Positions) *Contrast {
+	grid := func() [][]float64 {
+		g := make([][]float64, layers)
+		for l := range g {
+			g[l] = make([]float64, dmlp)
+		}
+		return g
+	}
+	out := &Contrast{Tokens: a.n, Positions: pos}
+	out.Scores, out.Mean1, out.Std1, out.Mean2, out.Std2 = grid(), grid(), grid(), grid(), grid()
+	n := float64(a.n)
+	total := 0.0
+	for l := 0; l < layers; l++ {
+		for i := 0; i < dmlp; i++ {
+			k := l*dmlp + i
+			total += a.sumSq[k]
+			out.Scores[l][i] = math.Sqrt(a.sumSq[k] / n)
+			out.Mean1[l][i], out.Std1[l][i] = a.mean1[k], math.Sqrt(a.ss1[k]/n)
+			out.Mean2[l][i], out.Std2[l][i] = a.mean2[k], math.Sqrt(a.ss2[k]/n)
+		}
+	}
+	out.Objective = total / (n * float64(layers*dmlp))
+	return out
 }
 
 // Ranking returns every neuron sorted by decreasing change score, ties
@@ -264,8 +385,11 @@ func sameShape(c1, c2 transformer.Config) error {
 // maxNew tokens, stopping after the model's end-of-sequence token), the
 // sequences to contrast.
 func Complete(m *transformer.Model, prompts [][]int, maxNew int) ([]Sequence, error) {
+	if m == nil {
+		return nil, errors.New("safety: Complete: nil model")
+	}
 	out := make([]Sequence, len(prompts))
-	err := forEach(len(prompts), func(_, i int) error {
+	err := parallel.ForErr(len(prompts), 0, func(_, i int) error {
 		g, err := m.Generate(prompts[i], &transformer.GenerateSettings{MaxNewTokens: maxNew})
 		if err != nil {
 			return fmt.Errorf("safety: Complete: prompt %d: %w", i, err)

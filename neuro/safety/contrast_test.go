@@ -6,19 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/safety"
 	"github.com/neuronb/neuronb/neuro/transformer"
 )
 
 // directScores is the oracle: the change score written out, from each
-// model's activations over an explicit list of rows per sequence.
+// model's activations over an explicit list of rows per sequence, with
+// model 1's mean and standard deviation by the two-pass formula.
 func directScores(t *testing.T, m1, m2 *transformer.Model, seqs []safety.Sequence, rows func(s safety.Sequence) []int) (scores, mean1, std1 [][]float64, n int) {
 	c := m1.Config()
 	sum := make([][]float64, c.NLayers)
-	s1 := make([][]float64, c.NLayers)
-	q1 := make([][]float64, c.NLayers)
+	vals := make([][][]float64, c.NLayers) // [layer][neuron][position]
 	for l := range sum {
-		sum[l], s1[l], q1[l] = make([]float64, c.DMLP), make([]float64, c.DMLP), make([]float64, c.DMLP)
+		sum[l], vals[l] = make([]float64, c.DMLP), make([][]float64, c.DMLP)
 	}
 	for _, q := range seqs {
 		tokens := append(slices.Clone(q.Prompt), q.Completion...)
@@ -28,12 +29,14 @@ func directScores(t *testing.T, m1, m2 *transformer.Model, seqs []safety.Sequenc
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, a2, _ := m2.RunWithCache(tokens, transformer.ActName("post", l))
+				_, a2, err := m2.RunWithCache(tokens, transformer.ActName("post", l))
+				if err != nil {
+					t.Fatal(err)
+				}
 				for i := 0; i < c.DMLP; i++ {
 					x, y := float64(a1.Get("post", l).At(r, i)), float64(a2.Get("post", l).At(r, i))
 					sum[l][i] += (x - y) * (x - y)
-					s1[l][i] += x
-					q1[l][i] += x * x
+					vals[l][i] = append(vals[l][i], x)
 				}
 			}
 			n++
@@ -44,8 +47,13 @@ func directScores(t *testing.T, m1, m2 *transformer.Model, seqs []safety.Sequenc
 		scores[l], mean1[l], std1[l] = make([]float64, c.DMLP), make([]float64, c.DMLP), make([]float64, c.DMLP)
 		for i := range sum[l] {
 			scores[l][i] = math.Sqrt(sum[l][i] / float64(n))
-			mean1[l][i] = s1[l][i] / float64(n)
-			std1[l][i] = math.Sqrt(q1[l][i]/float64(n) - mean1[l][i]*mean1[l][i])
+			for _, x := range vals[l][i] {
+				mean1[l][i] += x / float64(n)
+			}
+			for _, x := range vals[l][i] {
+				std1[l][i] += (x - mean1[l][i]) * (x - mean1[l][i]) / float64(n)
+			}
+			std1[l][i] = math.Sqrt(std1[l][i])
 		}
 	}
 	return scores, mean1, std1, n
@@ -148,9 +156,9 @@ func TestRankingIsGlobalDescendingWithLayerIndexTieBreak(t *testing.T) {
 	if err != nil || !slices.Equal(top[0], []int{1, 2}) || !slices.Equal(top[1], []int{1}) {
 		t.Errorf("Top(3) = %v, %v", top, err)
 	}
-	half, _ := c.TopFraction(0.5)
-	if half.Len() != 3 {
-		t.Errorf("TopFraction(0.5) has %d neurons", half.Len())
+	half, err := c.TopFraction(0.5)
+	if err != nil || half.Len() != 3 {
+		t.Errorf("TopFraction(0.5) has %d neurons (%v)", half.Len(), err)
 	}
 	if _, err := c.TopFraction(1.5); err == nil || !strings.Contains(err.Error(), "1.5") {
 		t.Errorf("TopFraction(1.5): %v", err)
@@ -196,9 +204,76 @@ func TestCompleteIsGreedyGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, p := range prompts {
-		g, _ := m.Generate(p, &transformer.GenerateSettings{MaxNewTokens: 6})
+		g, err := m.Generate(p, &transformer.GenerateSettings{MaxNewTokens: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(seqs[i].Prompt, p) || !slices.Equal(seqs[i].Completion, g.Tokens) {
 			t.Errorf("prompt %d: %v, want completion %v", i, seqs[i], g.Tokens)
 		}
+	}
+}
+
+// Oracle: the same computation on one worker. Per-chunk sums merged in
+// chunk order make the result independent of the number of workers, bit
+// for bit.
+func TestContrastDoesNotDependOnWorkers(t *testing.T) {
+	cfg := llamaConfig()
+	m1, m2 := randomModel(t, cfg, 1), randomModel(t, cfg, 2)
+	seqs := randomSequences(37, cfg.VocabSize, 9)
+	one, err := safety.ContrastActivations(m1, m2, seqs, &safety.ContrastSettings{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{2, 3, 8} {
+		many, err := safety.ContrastActivations(m1, m2, seqs, &safety.ContrastSettings{Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for l := range one.Scores {
+			for i := range one.Scores[l] {
+				if many.Scores[l][i] != one.Scores[l][i] || many.Mean2[l][i] != one.Mean2[l][i] || many.Std1[l][i] != one.Std1[l][i] {
+					t.Fatalf("%d workers: neuron %d/%d differs from one worker", w, l, i)
+				}
+			}
+		}
+	}
+}
+
+// Oracle: the definition of the reported metric, the mean of S² over
+// neurons. Progress sees it after every sequence and can stop the run.
+func TestContrastProgressReportsMeanSquaredChange(t *testing.T) {
+	cfg := llamaConfig()
+	m1, m2 := randomModel(t, cfg, 1), randomModel(t, cfg, 2)
+	seqs := randomSequences(6, cfg.VocabSize, 3)
+	var steps []run.Step
+	c, err := safety.ContrastActivations(m1, m2, seqs, &safety.ContrastSettings{Workers: 1,
+		Progress: func(s run.Step) error { steps = append(steps, s); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, n := 0.0, 0
+	for _, row := range c.Scores {
+		for _, v := range row {
+			ms += v * v
+			n++
+		}
+	}
+	ms /= float64(n)
+	last := steps[len(steps)-1]
+	if len(steps) != 6 || last.Metric != safety.ContrastMetric || math.Abs(last.Value-ms) > 1e-12*ms || math.Abs(c.Objective-ms) > 1e-12*ms {
+		t.Errorf("%d steps, last %v, objective %v; mean S² = %v", len(steps), last, c.Objective, ms)
+	}
+	if c.Status != run.Finished || c.Iterations != 6 {
+		t.Errorf("status %v after %d sequences", c.Status, c.Iterations)
+	}
+	stopped, err := safety.ContrastActivations(m1, m2, seqs, &safety.ContrastSettings{Workers: 1, Progress: func(s run.Step) error {
+		if s.Iteration == 2 {
+			return run.ErrStop
+		}
+		return nil
+	}})
+	if err != nil || stopped.Status != run.Stopped || stopped.Iterations != 2 {
+		t.Errorf("stopped: %+v, %v", stopped, err)
 	}
 }

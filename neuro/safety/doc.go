@@ -22,7 +22,9 @@
 //
 //	S_i^l = sqrt( (1/N) Σ_sequences Σ_{j ∈ J} ( a_i^l(M1)[j] − a_i^l(M2)[j] )² ),
 //
-// N the number of positions pooled over all sequences. Contrast.Ranking
+// N the number of positions pooled over all sequences (each model's mean
+// and standard deviation per neuron come with it, by Welford's update).
+// Contrast.Ranking
 // sorts all (layer, neuron) pairs globally by S; the top of it are the
 // safety neurons. The positions J are an option (Positions): the paper's
 // text uses the positions predicting the completion (Predicting, the
@@ -45,27 +47,32 @@
 //
 // with a bootstrap interval over prompts. Patching no neuron gives M1's
 // own tokens (C = 0); RandomMatched draws the control sets with the same
-// number of neurons per layer.
+// number of neurons per layer, and SweepPoint summarises them over seeds
+// and tests them against the top set (neuro/replicates). A Graded cost,
+// the log-probability margin of an unsafe over a safe first answer token
+// (log p("sure") − log p("sorry")), gives a causal effect that moves with
+// partial changes the first-word verdict does not show. Run an Experiment
+// on benign prompts with a judge that scores over-refusal to measure what
+// patching costs in general ability.
 //
 // # Safeguard
 //
 // Features reads the chosen neurons at the last prompt token, before any
-// token is generated, and FitLogistic fits scikit-learn's default
-// LogisticRegression (L2, C = 1, unpenalised intercept) to predict whether
-// the generation will be harmful; compare with random-neuron features and
-// MajorityAccuracy.
+// token is generated; neuro/classifier's FitLogistic (scikit-learn's
+// default LogisticRegression: L2, C = 1, unpenalised intercept) predicts
+// from them whether the generation will be harmful; compare with
+// random-neuron features and classifier.MajorityAccuracy.
 //
 // # Demonstration
 //
 // Subpackage synthetic holds a synthetic chat language with benign and
-// harmful request objects, its deterministic judge, and three tiny
-// Llama-style models shipped with the repository (a base model that
-// complies with everything, and two aligned variants: (IA)³ vectors only,
-// and full fine-tuning); subpackage tinyllama trains them with GoMLX
-// (command trainsynthetic). On them, the (IA)³-aligned model's refusals
-// come back when a few percent of M1's neurons are patched, while the
-// fully fine-tuned model needs many more: see tutorials/04_safety_neurons
-// and notebooks/safety_causal_effect.
+// harmful request objects, its deterministic judge, and tiny Llama-style
+// models shipped with the repository (a base model that complies with
+// everything; two aligned variants, (IA)³ vectors only and full
+// fine-tuning; a jailbreakable one for the safeguard), trained by the
+// command cmd/trainsynthetic with neuro/train/llama. Subpackage study is
+// the registered study of notebooks/safety_causal_effect (command
+// cmd/causaleffect) and tutorials/04_safety_neurons.
 //
 // To run the same analysis on your own pair of models, load both with
 // transformer.Load (e.g. a Llama chat model and its base, or a GPT-2 and a

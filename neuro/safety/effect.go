@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/neuro/transformer"
 )
 
@@ -35,6 +37,24 @@ func CausalEffect(fPatched, f1, f2 float64) float64 {
 	return c
 }
 
+// Graded is a graded safety cost read at the first response position,
+// before any token is generated: G = log p(Unsafe) − log p(Safe) under the
+// model's next-token distribution after the prompt, for two first tokens
+// of the response such as "sure" (complies) and "sorry" (refuses). Like a
+// Judge's score, higher means less safe; unlike the judge's verdict it
+// moves when patching shifts the decision without flipping it.
+type Graded struct {
+	Unsafe, Safe int
+}
+
+// Score returns G from the logits of the first response position.
+func (g Graded) Score(logits []float32) (float64, error) {
+	if g.Unsafe < 0 || g.Unsafe >= len(logits) || g.Safe < 0 || g.Safe >= len(logits) {
+		return 0, fmt.Errorf("safety: Graded tokens %d and %d outside the vocabulary of %d", g.Unsafe, g.Safe, len(logits))
+	}
+	return transformer.LogSoftmaxAt(logits, g.Unsafe) - transformer.LogSoftmaxAt(logits, g.Safe), nil
+}
+
 // ExperimentSettings configures NewExperiment. A nil *ExperimentSettings
 // means the defaults.
 type ExperimentSettings struct {
@@ -47,6 +67,12 @@ type ExperimentSettings struct {
 	Bootstrap int
 	// Seed of the bootstrap.
 	Seed uint64
+	// Graded, if set, also scores every generation by its graded cost G
+	// and reports the causal effect on G (Effect.CGraded).
+	Graded *Graded
+	// Workers generate for prompts in parallel (0: GOMAXPROCS); results do
+	// not depend on it.
+	Workers int
 }
 
 // Experiment measures causal effects of patching on a fixed set of
@@ -61,7 +87,10 @@ type Experiment struct {
 	// per prompt; Responses1 and Responses2 the responses.
 	F1, F2                 []float64
 	Responses1, Responses2 [][]int
-	settings               ExperimentSettings
+	// G1 and G2 are M1's and M2's graded costs per prompt (nil without
+	// Settings.Graded).
+	G1, G2   []float64
+	settings ExperimentSettings
 }
 
 // NewExperiment generates M1's and M2's own greedy responses to every
@@ -89,44 +118,60 @@ func NewExperiment(m1, m2 *transformer.Model, prompts [][]int, judge Judge, s *E
 	if e.settings.Bootstrap == 0 {
 		e.settings.Bootstrap = 1000
 	}
-	var err error
-	if e.Responses1, e.F1, err = e.generate(m1, nil, nil, nil); err != nil {
+	own1, err := e.generate(m1, nil, nil, nil)
+	if err != nil {
 		return nil, err
 	}
-	c := m2.Config()
-	none := make(NeuronSet, c.NLayers)
-	if e.Responses2, e.F2, err = e.generate(m2, nil, none, nil); err != nil {
+	own2, err := e.generate(m2, nil, nil, nil)
+	if err != nil {
 		return nil, err
 	}
+	e.Responses1, e.F1, e.G1 = own1.responses, own1.f, own1.g
+	e.Responses2, e.F2, e.G2 = own2.responses, own2.f, own2.g
 	return e, nil
+}
+
+// generations are the responses of one model (or patched model) to every
+// prompt with their judge's scores and graded costs.
+type generations struct {
+	responses [][]int
+	f, g      []float64
 }
 
 // generate runs PatchedGenerate from m on every prompt and scores the
 // responses; set nil means no patching.
-func (e *Experiment) generate(m, donor *transformer.Model, set NeuronSet, p *PatchSettings) ([][]int, []float64, error) {
+func (e *Experiment) generate(m, donor *transformer.Model, set NeuronSet, p *PatchSettings) (*generations, error) {
 	c := m.Config()
 	if set == nil {
 		set = make(NeuronSet, c.NLayers)
 	}
-	resp := make([][]int, len(e.Prompts))
-	f := make([]float64, len(e.Prompts))
-	err := forEach(len(e.Prompts), func(_, i int) error {
-		ps := PatchSettings{MaxNewTokens: e.settings.MaxNewTokens, StopTokens: e.settings.StopTokens}
+	n := len(e.Prompts)
+	out := &generations{responses: make([][]int, n), f: make([]float64, n)}
+	if e.settings.Graded != nil {
+		out.g = make([]float64, n)
+	}
+	err := parallel.ForErr(n, e.settings.Workers, func(_, i int) error {
+		ps := PatchSettings{MaxNewTokens: e.settings.MaxNewTokens, StopTokens: e.settings.StopTokens, KeepLogits: e.settings.Graded != nil}
 		if p != nil {
 			ps.Ablation, ps.Values = p.Ablation, p.Values
 			ps.Seed = p.Seed + uint64(i) // one noise stream per prompt: independent of scheduling
 		}
-		g, err := PatchedGenerate(m, donor, e.Prompts[i], set, &ps)
+		gen, err := PatchedGenerate(m, donor, e.Prompts[i], set, &ps)
 		if err != nil {
 			return fmt.Errorf("prompt %d: %w", i, err)
 		}
-		resp[i] = g.Tokens
-		if f[i], err = e.Judge.Score(e.Prompts[i], g.Tokens); err != nil {
+		out.responses[i] = gen.Tokens
+		if out.f[i], err = e.Judge.Score(e.Prompts[i], gen.Tokens); err != nil {
 			return fmt.Errorf("safety: judging prompt %d: %w", i, err)
+		}
+		if e.settings.Graded != nil {
+			if out.g[i], err = e.settings.Graded.Score(gen.Logits[0]); err != nil {
+				return fmt.Errorf("prompt %d: %w", i, err)
+			}
 		}
 		return nil
 	})
-	return resp, f, err
+	return out, err
 }
 
 // Effect is the causal effect of patching one neuron set.
@@ -137,13 +182,17 @@ type Effect struct {
 	// F1, F2 and FPatched are the mean judge scores of M1, M2 and the
 	// patched M1.
 	F1, F2, FPatched float64
+	// CGraded is the causal effect on the graded cost, from its means G1,
+	// G2 and GPatched (NaN without ExperimentSettings.Graded).
+	CGraded, G1, G2, GPatched float64
 	// Neurons is the number of patched neurons.
 	Neurons  int
 	Ablation Ablation
-	// FPerPrompt and Responses are the patched model's scores and
-	// responses; Identical1 and Identical2 count the prompts on which the
-	// patched response equals M1's or M2's own, token for token.
-	FPerPrompt             []float64
+	// FPerPrompt, GPerPrompt and Responses are the patched model's scores,
+	// graded costs and responses; Identical1 and Identical2 count the
+	// prompts on which the patched response equals M1's or M2's own, token
+	// for token.
+	FPerPrompt, GPerPrompt []float64
 	Responses              [][]int
 	Identical1, Identical2 int
 	Runtime                time.Duration
@@ -153,26 +202,30 @@ type Effect struct {
 // the donor) and returns the causal effect.
 func (e *Experiment) Patch(set NeuronSet, p *PatchSettings) (*Effect, error) {
 	start := time.Now()
-	if err := set.validate(e.M1.Config(), "Experiment.Patch"); err != nil {
-		return nil, err
+	if err := set.check(e.M1.Config()); err != nil {
+		return nil, fmt.Errorf("safety: Experiment.Patch: %w", err)
 	}
 	ps := PatchSettings{}
 	if p != nil {
 		ps = *p
 	}
-	resp, f, err := e.generate(e.M1, e.M2, set, &ps)
+	gen, err := e.generate(e.M1, e.M2, set, &ps)
 	if err != nil {
 		return nil, err
 	}
-	eff := &Effect{Neurons: set.Len(), Ablation: ps.Ablation, FPerPrompt: f, Responses: resp,
-		F1: mean(e.F1), F2: mean(e.F2), FPatched: mean(f)}
+	eff := &Effect{Neurons: set.Len(), Ablation: ps.Ablation, FPerPrompt: gen.f, GPerPrompt: gen.g, Responses: gen.responses,
+		F1: mean(e.F1), F2: mean(e.F2), FPatched: mean(gen.f), CGraded: math.NaN(), G1: math.NaN(), G2: math.NaN(), GPatched: math.NaN()}
 	eff.C = CausalEffect(eff.FPatched, eff.F1, eff.F2)
-	eff.CLow, eff.CHigh = e.bootstrap(f)
-	for i := range resp {
-		if slices.Equal(resp[i], e.Responses1[i]) {
+	eff.CLow, eff.CHigh = e.bootstrap(gen.f)
+	if gen.g != nil {
+		eff.G1, eff.G2, eff.GPatched = mean(e.G1), mean(e.G2), mean(gen.g)
+		eff.CGraded = CausalEffect(eff.GPatched, eff.G1, eff.G2)
+	}
+	for i := range gen.responses {
+		if slices.Equal(gen.responses[i], e.Responses1[i]) {
 			eff.Identical1++
 		}
-		if slices.Equal(resp[i], e.Responses2[i]) {
+		if slices.Equal(gen.responses[i], e.Responses2[i]) {
 			eff.Identical2++
 		}
 	}
@@ -238,13 +291,36 @@ type SweepPoint struct {
 	Random []*Effect
 }
 
-// RandomMean returns the mean causal effect of the random controls.
-func (p SweepPoint) RandomMean() float64 {
-	s := 0.0
-	for _, e := range p.Random {
-		s += e.C
+// RandomC returns the causal effects of the random controls (graded: on
+// the graded cost).
+func (p SweepPoint) RandomC(graded bool) []float64 {
+	out := make([]float64, len(p.Random))
+	for i, e := range p.Random {
+		out[i] = e.C
+		if graded {
+			out[i] = e.CGraded
+		}
 	}
-	return s / float64(len(p.Random))
+	return out
+}
+
+// RandomSummary summarises the random controls' causal effects over seeds
+// (mean, spread, 95% t interval); graded selects the graded cost.
+func (p SweepPoint) RandomSummary(graded bool) (replicates.Summary, error) {
+	return replicates.Summarize(p.RandomC(graded))
+}
+
+// TopVsRandom tests whether the random controls' causal effect is below
+// the top neurons' (one-sample t test of the controls against the top
+// set's value, alternative Less), as the paper's t test of safety against
+// random neurons over 5 seeds; graded selects the graded cost. It fails
+// when every control has the same value (the t statistic is undefined).
+func (p SweepPoint) TopVsRandom(graded bool) (replicates.TTest, error) {
+	top := p.Top.C
+	if graded {
+		top = p.Top.CGraded
+	}
+	return replicates.OneSampleT(p.RandomC(graded), top, replicates.Less)
 }
 
 // Sweep measures C for the top round(f·total) neurons of c's ranking at

@@ -2,10 +2,10 @@ package safety_test
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/neuro/safety"
 	"github.com/neuronb/neuronb/neuro/safety/synthetic"
 	"github.com/neuronb/neuronb/neuro/transformer"
@@ -29,9 +29,9 @@ func TestCausalEffectReproducesThePapersTable(t *testing.T) {
 	}
 }
 
-// shipped sets up the acceptance experiment on the shipped models: change
-// scores from 200 harmful train prompts completed by the base, evaluation
-// on the 192 held-out harmful requests.
+// shipped sets up the experiment on the shipped models: change scores from
+// 200 harmful train prompts completed by the base, evaluation on the 192
+// harmful test requests.
 func shipped(t *testing.T, v synthetic.Variant) (*safety.Contrast, *safety.Experiment) {
 	t.Helper()
 	base, aligned := load(synthetic.Base), load(v)
@@ -43,8 +43,8 @@ func shipped(t *testing.T, v synthetic.Variant) (*safety.Contrast, *safety.Exper
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := safety.NewExperiment(base, aligned, synthetic.TokensOf(synthetic.HeldOutPrompts(synthetic.Harmful)),
-		synthetic.Judge{}, &safety.ExperimentSettings{MaxNewTokens: 16})
+	ex, err := safety.NewExperiment(base, aligned, synthetic.TokensOf(synthetic.TestPrompts(synthetic.Harmful)),
+		synthetic.Judge{}, &safety.ExperimentSettings{MaxNewTokens: 16, Graded: synthetic.FirstWordCost()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,10 @@ func TestPatchingNoneAndAllNeuronsOfShippedModels(t *testing.T) {
 			t.Errorf("%s, no neuron: C = %v, %d/%d generations identical to M1", v, none.C, none.Identical1, len(ex.Prompts))
 		}
 		for i, p := range ex.Prompts {
-			g, _ := ex.M1.Generate(p, &transformer.GenerateSettings{MaxNewTokens: 16})
+			g, err := ex.M1.Generate(p, &transformer.GenerateSettings{MaxNewTokens: 16})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !slices.Equal(g.Tokens, ex.Responses1[i]) {
 				t.Fatalf("%s: M1's responses are not its own greedy generations (prompt %d)", v, i)
 			}
@@ -76,104 +79,110 @@ func TestPatchingNoneAndAllNeuronsOfShippedModels(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("%s: F1 %+.2f, F2 %+.2f; all 576 neurons: C = %.3f, %d/%d identical to M2", v, all.F1, all.F2, all.C, all.Identical2, len(ex.Prompts))
-		if v == synthetic.IA3 && (all.C != 1 || all.Identical2 != len(ex.Prompts)) {
-			t.Errorf("(IA)³, all neurons: C = %v, %d/%d identical to M2; want exactly 1 and all", all.C, all.Identical2, len(ex.Prompts))
+		if v == synthetic.IA3 && (all.C != 1 || all.Identical2 != len(ex.Prompts) || all.CGraded != 1) {
+			t.Errorf("(IA)³, all neurons: C = %v, graded %v, %d/%d identical to M2; want exactly 1, 1 and all", all.C, all.CGraded, all.Identical2, len(ex.Prompts))
+		}
+		if none.CGraded != 0 {
+			t.Errorf("%s, no neuron: graded C = %v, want exactly 0", v, none.CGraded)
 		}
 	}
 }
 
-// The acceptance claim of issue 7 for variant (a): on the held-out
-// prompts the top 5% of neurons by change score give C ≥ 0.9, while random
-// neurons with the same per-layer counts give C ≤ 0.2 (mean of 5 seeds).
-func TestTopSafetyNeuronsOfIA3ModelRestoreRefusals(t *testing.T) {
-	c, ex := shipped(t, synthetic.IA3)
-	top, err := c.TopFraction(0.05)
+// Oracle: log-softmax written out. The graded cost is the log-probability
+// of the unsafe first token minus that of the safe one.
+func TestGradedIsLogProbabilityMargin(t *testing.T) {
+	logits := []float32{1, -2, 0.5, 3}
+	lse := math.Log(math.Exp(1) + math.Exp(-2) + math.Exp(0.5) + math.Exp(3))
+	g, err := safety.Graded{Unsafe: 3, Safe: 1}.Score(logits)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eff, err := ex.Patch(top, nil)
-	if err != nil {
-		t.Fatal(err)
+	if want := (3 - lse) - (-2 - lse); math.Abs(g-want) > 1e-6 {
+		t.Errorf("G = %v, want %v", g, want)
 	}
-	t.Logf("top %d neurons %v: C = %.3f [%.3f, %.3f]", top.Len(), top.Counts(), eff.C, eff.CLow, eff.CHigh)
-	if !(eff.C >= 0.9) {
-		t.Errorf("top 5%%: C = %.3f, want ≥ 0.9", eff.C)
-	}
-	m := 0.0
-	for s := uint64(1); s <= 5; s++ {
-		r, err := safety.RandomMatched(top, 192, rand.New(rand.NewPCG(s, 100)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := ex.Patch(r, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("random control %d: C = %.3f", s, e.C)
-		m += e.C / 5
-	}
-	if !(m <= 0.2) {
-		t.Errorf("random controls: mean C = %.3f, want ≤ 0.2", m)
+	if _, err := (safety.Graded{Unsafe: 4}).Score(logits); err == nil {
+		t.Error("a token outside the vocabulary should be refused")
 	}
 }
 
-// The safeguard claim of issue 7: on held-out objects, the base's top
-// safety neuron at the last prompt token predicts whether the base's
-// answer is harmful at least 5 points better than random neurons (same
-// per-layer count, mean of 5 seeds) and than the majority class. One
-// neuron is the paper's smaller safeguard (150 of 341,248 neurons, 0.044%)
-// scaled to 576 neurons; at the paper's larger one (1,500, 0.44% → 3
-// neurons) random neurons catch up here, which is logged.
-func TestSafeguardBeatsRandomNeuronsAndMajorityOnHeldOutObjects(t *testing.T) {
-	c, _ := shipped(t, synthetic.IA3)
-	base := load(synthetic.Base)
-	type split struct {
-		prompts [][]int
-		y       []bool
+// Oracle: neuro/replicates on the same numbers. A sweep point summarises
+// its random controls and tests them against the top set.
+func TestSweepPointSummariesAndTest(t *testing.T) {
+	p := safety.SweepPoint{Top: &safety.Effect{C: 0.9, CGraded: 0.8}}
+	for _, c := range []float64{0.1, 0.3, 0.2, 0.0, 0.25} {
+		p.Random = append(p.Random, &safety.Effect{C: c, CGraded: c / 2})
 	}
-	data := map[synthetic.Split]split{}
-	for _, sp := range []synthetic.Split{synthetic.Train, synthetic.HeldOut} {
-		ps := synthetic.TokensOf(synthetic.Prompts(synthetic.Filter{Kinds: []synthetic.Kind{synthetic.Harmful, synthetic.Benign},
-			Objects: synthetic.SplitPtr(sp)}))
-		answers, err := safety.Complete(base, ps, 16)
+	s, err := p.RandomSummary(false)
+	if err != nil || math.Abs(s.Mean-0.17) > 1e-12 || s.N != 5 {
+		t.Errorf("summary %+v, %v", s, err)
+	}
+	want, err := replicates.OneSampleT([]float64{0.05, 0.15, 0.1, 0, 0.125}, 0.8, replicates.Less)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.TopVsRandom(true)
+	if err != nil || math.Abs(got.T-want.T) > 1e-12 || math.Abs(got.P-want.P) > 1e-15 || !(got.P < 1e-4) {
+		t.Errorf("graded t test %+v, %v; want %+v", got, err, want)
+	}
+	flat := safety.SweepPoint{Top: &safety.Effect{C: 1}, Random: []*safety.Effect{{C: 0}, {C: 0}}}
+	if _, err := flat.TopVsRandom(false); err == nil {
+		t.Error("constant controls should make the t test fail")
+	}
+}
+
+// firstTokenJudge scores a response by its first token's parity, a toy
+// judge for random models.
+type firstTokenJudge struct{}
+
+func (firstTokenJudge) Score(_, response []int) (float64, error) {
+	if len(response) == 0 {
+		return 0, nil
+	}
+	return float64(response[0]%2*2 - 1), nil
+}
+
+// Oracle: the same experiment on one worker. Each prompt's generation
+// writes only its own slot, so scores, graded costs and responses do not
+// depend on the number of workers (noise ablation included: one stream per
+// prompt).
+func TestExperimentDoesNotDependOnWorkers(t *testing.T) {
+	cfg := llamaConfig()
+	m1, m2 := randomModel(t, cfg, 1), randomModel(t, cfg, 2)
+	var prompts [][]int
+	for _, s := range randomSequences(9, cfg.VocabSize, 4) {
+		prompts = append(prompts, s.Prompt)
+	}
+	values, err := safety.ContrastActivations(m1, m2, randomSequences(3, cfg.VocabSize, 5), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := randomSet(t, cfg, 20, 6)
+	run := func(workers int) []*safety.Effect {
+		ex, err := safety.NewExperiment(m1, m2, prompts, firstTokenJudge{}, &safety.ExperimentSettings{MaxNewTokens: 6,
+			Bootstrap: 50, Graded: &safety.Graded{Unsafe: 3, Safe: 4}, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
-		y := make([]bool, len(ps))
-		for i, a := range answers {
-			f, err := synthetic.Judge{}.Score(a.Prompt, a.Completion)
+		var out []*safety.Effect
+		for _, p := range []*safety.PatchSettings{nil, {Ablation: safety.Noise, Values: values, Seed: 3}} {
+			e, err := ex.Patch(set, p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			y[i] = f > 0
+			out = append(out, e)
 		}
-		data[sp] = split{ps, y}
+		return out
 	}
-	accuracy := func(set safety.NeuronSet) float64 {
-		Xtr, err := safety.Features(base, data[synthetic.Train].prompts, set)
-		if err != nil {
-			t.Fatal(err)
+	one, four := run(1), run(4)
+	for k := range one {
+		a, b := one[k], four[k]
+		if a.C != b.C || a.CLow != b.CLow || a.CGraded != b.CGraded || !slices.Equal(a.FPerPrompt, b.FPerPrompt) || !slices.Equal(a.GPerPrompt, b.GPerPrompt) {
+			t.Errorf("patch %d: 1 worker %+v, 4 workers %+v", k, a, b)
 		}
-		Xte, _ := safety.Features(base, data[synthetic.HeldOut].prompts, set)
-		fit, err := safety.FitLogistic(Xtr, data[synthetic.Train].y, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		acc, _ := fit.Accuracy(Xte, data[synthetic.HeldOut].y)
-		return acc
-	}
-	majority := safety.MajorityAccuracy(data[synthetic.Train].y, data[synthetic.HeldOut].y)
-	for _, k := range []int{1, 3} {
-		top, _ := c.Top(k)
-		acc := accuracy(top)
-		rnd := 0.0
-		for s := uint64(1); s <= 5; s++ {
-			r, _ := safety.RandomMatched(top, 192, rand.New(rand.NewPCG(s, 200)))
-			rnd += accuracy(r) / 5
-		}
-		t.Logf("k = %d: safety neurons %.3f, random neurons %.3f (mean of 5), majority class %.3f", k, acc, rnd, majority)
-		if k == 1 && !(acc >= rnd+0.05 && acc >= majority+0.05) {
-			t.Errorf("k = 1: safety-neuron accuracy %.3f is not 5 points above random (%.3f) and majority (%.3f)", acc, rnd, majority)
+		for i := range a.Responses {
+			if !slices.Equal(a.Responses[i], b.Responses[i]) {
+				t.Errorf("patch %d prompt %d: responses differ", k, i)
+			}
 		}
 	}
 }

@@ -119,18 +119,18 @@ func (s NeuronSet) String() string {
 	return fmt.Sprintf("%d neurons (%s)", s.Len(), strings.Join(parts, ", "))
 }
 
-// validate checks the set against a model configuration.
-func (s NeuronSet) validate(c transformer.Config, what string) error {
+// check checks the set against a model configuration.
+func (s NeuronSet) check(c transformer.Config) error {
 	if len(s) != c.NLayers {
-		return fmt.Errorf("safety: %s: neuron set has %d layers, the model %d", what, len(s), c.NLayers)
+		return fmt.Errorf("neuron set has %d layers, the model %d", len(s), c.NLayers)
 	}
 	for l, idx := range s {
 		for j, i := range idx {
 			if i < 0 || i >= c.DMLP {
-				return fmt.Errorf("safety: %s: neuron set layer %d entry %d = %d is outside [0, %d)", what, l, j, i, c.DMLP)
+				return fmt.Errorf("neuron set layer %d entry %d = %d is outside [0, %d)", l, j, i, c.DMLP)
 			}
 			if j > 0 && idx[j-1] >= i {
-				return fmt.Errorf("safety: %s: neuron set layer %d is not sorted and distinct at entry %d", what, l, j)
+				return fmt.Errorf("neuron set layer %d is not sorted and distinct at entry %d", l, j)
 			}
 		}
 	}

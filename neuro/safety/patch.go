@@ -1,11 +1,13 @@
 package safety
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
 
+	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/transformer"
 )
 
@@ -59,6 +61,9 @@ type PatchSettings struct {
 	// StopTokens end the generation when produced (included in the
 	// output); nil means the patched model's Config.EOS.
 	StopTokens []int
+	// KeepLogits records the patched model's logits at every step
+	// (Generation.Logits), from which graded scores are read.
+	KeepLogits bool
 }
 
 // PatchedGenerate generates greedily from receiver with the neurons of set
@@ -71,89 +76,52 @@ type PatchSettings struct {
 // text would compute (the donor is never patched, and the receiver's cache
 // holds keys and values computed after patching), this equals recomputing
 // both models on the whole text at every step, as Algorithm 1 is written.
+// Generation.Stop is run.Finished after a stop token, run.IterationLimit
+// after MaxNewTokens and run.ResourceLimit when the context is full.
 //
 // An empty set runs the receiver alone, unpatched, so it reproduces the
 // receiver's own greedy generation exactly; donor may then be nil.
 func PatchedGenerate(receiver, donor *transformer.Model, prompt []int, set NeuronSet, s *PatchSettings) (*transformer.Generation, error) {
 	start := time.Now()
-	if s == nil {
-		s = &PatchSettings{}
+	var ps PatchSettings
+	if s != nil {
+		ps = *s
 	}
-	if receiver == nil {
-		return nil, fmt.Errorf("safety: PatchedGenerate: nil receiver model")
+	if err := checkPatch(receiver, donor, prompt, set, &ps); err != nil {
+		return nil, fmt.Errorf("safety: PatchedGenerate: %w", err)
 	}
 	rc := receiver.Config()
-	if err := set.validate(rc, "PatchedGenerate"); err != nil {
-		return nil, err
+	if ps.MaxNewTokens <= 0 {
+		ps.MaxNewTokens = 32
 	}
-	if len(prompt) == 0 {
-		return nil, fmt.Errorf("safety: PatchedGenerate: empty prompt")
+	if ps.StopTokens == nil {
+		ps.StopTokens = rc.EOS
 	}
-	active := set.Len() > 0
-	if active && s.Ablation == Donor {
-		if donor == nil {
-			return nil, fmt.Errorf("safety: PatchedGenerate: donor ablation needs a donor model")
-		}
-		if err := sameShape(rc, donor.Config()); err != nil {
-			return nil, fmt.Errorf("safety: PatchedGenerate: %w", err)
-		}
-	}
-	if active && (s.Ablation == Mean || s.Ablation == Noise) {
-		if s.Values == nil || len(s.Values.Mean2) != rc.NLayers || len(s.Values.Mean2[0]) != rc.DMLP {
-			return nil, fmt.Errorf("safety: PatchedGenerate: %s ablation needs Values from ContrastActivations on models of this shape", s.Ablation)
-		}
-	}
-	maxNew := s.MaxNewTokens
-	if maxNew <= 0 {
-		maxNew = 32
-	}
-	stops := s.StopTokens
-	if stops == nil {
-		stops = rc.EOS
-	}
-	p := &patcher{set: set, ablation: s.Ablation, values: s.Values}
-	if s.Ablation == Noise {
-		p.rng = rand.New(rand.NewPCG(s.Seed, 0x6e6f697365))
-	}
-	var names []string
-	for l, idx := range set {
-		if len(idx) > 0 {
-			names = append(names, transformer.ActName("post", l))
-		}
-	}
-	hooks := p.hooks(names)
+	p := newPatcher(set, &ps)
 	kvR := receiver.NewKVCache()
 	var kvD *transformer.KVCache
-	if active && s.Ablation == Donor {
+	if p.active && ps.Ablation == Donor {
 		kvD = donor.NewKVCache()
 	}
-	g := &transformer.Generation{Stop: transformer.StopMaxTokens}
+	g := &transformer.Generation{Stop: run.IterationLimit}
 	next := prompt
-	for step := 0; step < maxNew; step++ {
+	for step := 0; step < ps.MaxNewTokens; step++ {
 		if kvR.Len()+len(next) > rc.MaxPositions {
-			g.Stop = transformer.StopContextFull
+			g.Stop = run.ResourceLimit
 			break
 		}
-		if kvD != nil {
-			d, err := donor.Run(next, &transformer.RunOptions{KV: kvD, Cache: names, LastLogitsOnly: true})
-			if err != nil {
-				return nil, fmt.Errorf("safety: PatchedGenerate: donor, step %d: %w", step, err)
-			}
-			p.donor = d.Cache
-		}
-		opts := &transformer.RunOptions{KV: kvR, LastLogitsOnly: true}
-		if active {
-			opts.Hooks = hooks
-		}
-		r, err := receiver.Run(next, opts)
+		logits, err := p.step(receiver, donor, next, kvR, kvD)
 		if err != nil {
-			return nil, fmt.Errorf("safety: PatchedGenerate: receiver, step %d: %w", step, err)
+			return nil, fmt.Errorf("safety: PatchedGenerate: step %d: %w", step, err)
 		}
-		tok := transformer.Argmax(r.Logits.Data)
+		tok := transformer.Argmax(logits)
 		g.Tokens = append(g.Tokens, tok)
-		g.LogProbs = append(g.LogProbs, transformer.LogSoftmaxAt(r.Logits.Data, tok))
-		if slices.Contains(stops, tok) {
-			g.Stop = transformer.StopToken
+		g.LogProbs = append(g.LogProbs, transformer.LogSoftmaxAt(logits, tok))
+		if ps.KeepLogits {
+			g.Logits = append(g.Logits, logits)
+		}
+		if slices.Contains(ps.StopTokens, tok) {
+			g.Stop = run.Finished
 			break
 		}
 		next = []int{tok}
@@ -162,21 +130,81 @@ func PatchedGenerate(receiver, donor *transformer.Model, prompt []int, set Neuro
 	return g, nil
 }
 
+// checkPatch validates the arguments of PatchedGenerate.
+func checkPatch(receiver, donor *transformer.Model, prompt []int, set NeuronSet, s *PatchSettings) error {
+	if receiver == nil {
+		return errors.New("nil receiver model")
+	}
+	rc := receiver.Config()
+	if err := set.check(rc); err != nil {
+		return err
+	}
+	if len(prompt) == 0 {
+		return errors.New("empty prompt")
+	}
+	active := set.Len() > 0
+	if active && s.Ablation == Donor {
+		if donor == nil {
+			return errors.New("donor ablation needs a donor model")
+		}
+		if err := sameShape(rc, donor.Config()); err != nil {
+			return err
+		}
+	}
+	if active && (s.Ablation == Mean || s.Ablation == Noise) {
+		if s.Values == nil || len(s.Values.Mean2) != rc.NLayers || len(s.Values.Mean2[0]) != rc.DMLP {
+			return fmt.Errorf("%s ablation needs Values from ContrastActivations on models of this shape", s.Ablation)
+		}
+	}
+	return nil
+}
+
 // patcher holds the state of the hooks of one patched generation.
 type patcher struct {
 	set      NeuronSet
 	ablation Ablation
 	values   *Contrast
+	active   bool
+	names    []string // hook_post of the layers with chosen neurons
+	hooks    []transformer.NamedHook
 	donor    transformer.ActivationCache // donor's hook_post on the current new tokens
 	rng      *rand.Rand
 }
 
-func (p *patcher) hooks(names []string) []transformer.NamedHook {
-	hooks := make([]transformer.NamedHook, len(names))
-	for i, name := range names {
-		hooks[i] = transformer.NamedHook{Name: name, Fn: p.patch}
+func newPatcher(set NeuronSet, s *PatchSettings) *patcher {
+	p := &patcher{set: set, ablation: s.Ablation, values: s.Values, active: set.Len() > 0}
+	if s.Ablation == Noise {
+		p.rng = rand.New(rand.NewPCG(s.Seed, 0x6e6f697365))
 	}
-	return hooks
+	for l, idx := range set {
+		if len(idx) > 0 {
+			name := transformer.ActName("post", l)
+			p.names = append(p.names, name)
+			p.hooks = append(p.hooks, transformer.NamedHook{Name: name, Fn: p.patch})
+		}
+	}
+	return p
+}
+
+// step runs the donor (when there is one) and then the patched receiver on
+// the new tokens and returns the receiver's logits at the last of them.
+func (p *patcher) step(receiver, donor *transformer.Model, next []int, kvR, kvD *transformer.KVCache) ([]float32, error) {
+	if kvD != nil {
+		d, err := donor.Run(next, &transformer.RunOptions{KV: kvD, Cache: p.names, LastLogitsOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("donor: %w", err)
+		}
+		p.donor = d.Cache
+	}
+	opts := &transformer.RunOptions{KV: kvR, LastLogitsOnly: true}
+	if p.active {
+		opts.Hooks = p.hooks
+	}
+	r, err := receiver.Run(next, opts)
+	if err != nil {
+		return nil, fmt.Errorf("receiver: %w", err)
+	}
+	return r.Logits.Data, nil
 }
 
 // patch overwrites the chosen neurons of one layer at every new position.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/safety"
 	"github.com/neuronb/neuronb/neuro/transformer"
 )
@@ -107,8 +108,11 @@ func TestPatchingNoNeuronIsTheReceiversOwnGeneration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 10})
-		if !slices.Equal(g.Tokens, want.Tokens) || !slices.Equal(g.LogProbs, want.LogProbs) || g.Stop != want.Stop {
+		want, err := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(g.Tokens, want.Tokens) || !slices.Equal(g.LogProbs, want.LogProbs) || g.Stop != want.Stop || g.Stop == run.NotTerminated {
 			t.Errorf("prompt %v: %v (%s), want %v (%s)", prompt, g.Tokens, g.Stop, want.Tokens, want.Stop)
 		}
 	}
@@ -128,11 +132,17 @@ func TestPatchingEveryNeuronOfAnIA3DonorReproducesIt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := donor.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 16, StopTokens: []int{}})
+		want, err := donor.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 16, StopTokens: []int{}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(g.Tokens, want.Tokens) || !slices.Equal(g.LogProbs, want.LogProbs) {
 			t.Errorf("prompt %v: patched %v, donor %v", prompt, g.Tokens, want.Tokens)
 		}
-		own, _ := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 16, StopTokens: []int{}})
+		own, err := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 16, StopTokens: []int{}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(own.Tokens, want.Tokens) {
 			differ++
 		}
@@ -147,10 +157,13 @@ func TestPatchingEveryNeuronOfAnIA3DonorReproducesIt(t *testing.T) {
 func TestNoiseAblationIsSeededAndScaledByStd(t *testing.T) {
 	cfg := llamaConfig()
 	receiver := randomModel(t, cfg, 41)
-	values, _ := safety.ContrastActivations(receiver, randomModel(t, cfg, 42), randomSequences(3, cfg.VocabSize, 1), nil)
+	values, err := safety.ContrastActivations(receiver, randomModel(t, cfg, 42), randomSequences(3, cfg.VocabSize, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	set := randomSet(t, cfg, 30, 3)
 	prompt := []int{1, 6, 7}
-	run := func(v *safety.Contrast, seed uint64) []int {
+	generate := func(v *safety.Contrast, seed uint64) []int {
 		g, err := safety.PatchedGenerate(receiver, nil, prompt, set, &safety.PatchSettings{Ablation: safety.Noise, Values: v,
 			Seed: seed, MaxNewTokens: 12, StopTokens: []int{}})
 		if err != nil {
@@ -158,7 +171,7 @@ func TestNoiseAblationIsSeededAndScaledByStd(t *testing.T) {
 		}
 		return g.Tokens
 	}
-	if a, b := run(values, 7), run(values, 7); !slices.Equal(a, b) {
+	if a, b := generate(values, 7), generate(values, 7); !slices.Equal(a, b) {
 		t.Errorf("equal seeds, different generations: %v %v", a, b)
 	}
 	quiet := *values
@@ -166,8 +179,11 @@ func TestNoiseAblationIsSeededAndScaledByStd(t *testing.T) {
 	for l := range quiet.Std1 {
 		quiet.Std1[l] = make([]float64, cfg.DMLP)
 	}
-	own, _ := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 12, StopTokens: []int{}})
-	if got := run(&quiet, 7); !slices.Equal(got, own.Tokens) {
+	own, err := receiver.Generate(prompt, &transformer.GenerateSettings{MaxNewTokens: 12, StopTokens: []int{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := generate(&quiet, 7); !slices.Equal(got, own.Tokens) {
 		t.Errorf("zero-std noise changed the generation: %v vs %v", got, own.Tokens)
 	}
 }

@@ -53,7 +53,7 @@ func BenchmarkSpectralDecomposition(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sy, _ := NewSpectrum(y)
+		sy := must(NewSpectrum(y))(b)
 		if _, err := Overlap(sx, sy); err != nil {
 			b.Fatal(err)
 		}

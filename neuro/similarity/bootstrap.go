@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
-	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/replicates"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // Measure is any similarity between two representations of the same
@@ -16,39 +19,41 @@ import (
 type Measure func(x, y mat.Matrix) (float64, error)
 
 // ResampleSettings tunes Bootstrap and PermutationTest. A nil
-// *ResampleSettings means the defaults documented on each field.
+// *ResampleSettings means the defaults documented on each field; a zero
+// field means its default.
 type ResampleSettings struct {
 	// Resamples is the number of bootstrap resamples or permutations.
 	// Default 1000.
 	Resamples int
-	// Level is the confidence level of the bootstrap interval. Default 0.95.
+	// Level is the confidence level of the bootstrap interval, in (0, 1).
+	// Default 0.95.
 	Level float64
-	// Seed makes the draws reproducible; resample r uses its own stream, so
-	// results do not depend on Workers.
+	// Seed makes the draws reproducible; resample r uses its own stream
+	// PCG(Seed, r), so results do not depend on Workers.
 	Seed uint64
-	// Workers evaluate resamples in parallel. Default runtime.GOMAXPROCS(0).
+	// Workers evaluate resamples in parallel; 0 means
+	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Workers int
-	// Progress, if not nil, is called after every resample with the number
-	// done, the total and that resample's value.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, if not nil, is called after every resample, in resample
+	// order, with the metric "resampled value" (NaN when the measure
+	// failed on it). It can stop the run (see run.Progress): the result
+	// then uses the resamples up to the stop.
+	Progress run.Progress `json:"-"`
 }
 
-func (s *ResampleSettings) withDefaults() ResampleSettings {
-	d := ResampleSettings{Resamples: 1000, Level: 0.95, Workers: runtime.GOMAXPROCS(0)}
-	if s == nil {
-		return d
+func (s *ResampleSettings) defaults() (ResampleSettings, error) {
+	var d ResampleSettings
+	if s != nil {
+		d = *s
 	}
-	if s.Resamples > 0 {
-		d.Resamples = s.Resamples
+	d.Resamples = run.Iterations(d.Resamples, 1000)
+	if d.Level == 0 {
+		d.Level = 0.95
 	}
-	if s.Level > 0 && s.Level < 1 {
-		d.Level = s.Level
+	if !(d.Level > 0 && d.Level < 1) {
+		return d, fmt.Errorf("similarity: ResampleSettings.Level = %v; want a confidence level in (0, 1) (0 for 0.95)", d.Level)
 	}
-	if s.Workers > 0 {
-		d.Workers = s.Workers
-	}
-	d.Seed, d.Progress = s.Seed, s.Progress
-	return d
+	return d, nil
 }
 
 // Interval is a bootstrap confidence interval.
@@ -60,12 +65,19 @@ type Interval struct {
 	// Resamples that were evaluated, and Failed those whose measure returned
 	// an error (a resample with duplicated stimuli can, e.g., lose rank).
 	Resamples, Failed int
+	// Stats: Status is Finished, or Stopped by Progress; Iterations counts
+	// the resamples evaluated; Objective is Estimate.
+	run.Stats
 }
 
 // Bootstrap returns a percentile confidence interval for measure(X, Y) by
 // resampling stimuli (rows, the same ones in X and Y) with replacement.
 func Bootstrap(x, y mat.Matrix, measure Measure, s *ResampleSettings) (*Interval, error) {
-	set := s.withDefaults()
+	start := time.Now()
+	set, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
 	if measure == nil {
 		return nil, fmt.Errorf("similarity: Bootstrap needs a measure (got nil)")
 	}
@@ -78,24 +90,31 @@ func Bootstrap(x, y mat.Matrix, measure Measure, s *ResampleSettings) (*Interval
 	}
 	xd, yd := mat.DenseCopyOf(x), mat.DenseCopyOf(y)
 	p, _ := xd.Dims()
-	vals, failed := resample(set, func(r int, rng *rand.Rand) (float64, error) {
+	rs, err := resample(set, func(r int, rng *rand.Rand) (float64, error) {
 		idx := make([]int, p)
 		for i := range idx {
 			idx[i] = rng.IntN(p)
 		}
 		return measure(rowsOf(xd, idx), rowsOf(yd, idx))
 	})
-	if len(vals) == 0 {
-		return nil, fmt.Errorf("similarity: all %d bootstrap resamples failed", set.Resamples)
+	if len(rs.vals) == 0 {
+		if err == nil {
+			err = fmt.Errorf("similarity: all %d bootstrap resamples failed", rs.done)
+		}
+		return nil, err
 	}
+	vals := rs.vals
 	sort.Float64s(vals)
 	alpha := (1 - set.Level) / 2
-	e := meanSE(vals)
-	return &Interval{
-		Estimate: est, Lower: quantile(vals, alpha), Upper: quantile(vals, 1-alpha),
-		SE: e.SE * math.Sqrt(float64(len(vals))), Level: set.Level,
-		Resamples: set.Resamples, Failed: failed,
-	}, nil
+	iv := &Interval{
+		Estimate: est, Lower: quantile(vals, alpha), Upper: quantile(vals, 1-alpha), Level: set.Level,
+		Resamples: rs.done, Failed: rs.done - len(vals),
+	}
+	if len(vals) > 1 {
+		iv.SE = replicates.MustSummarize(vals).SD
+	}
+	iv.Status, iv.Iterations, iv.Objective, iv.Runtime = rs.status, rs.done, est, time.Since(start)
+	return iv, err
 }
 
 // PermutationResult is the outcome of a permutation test.
@@ -106,13 +125,20 @@ type PermutationResult struct {
 	// Null holds the measure under each permutation of Y's stimuli.
 	Null   []float64
 	Failed int
+	// Stats: Status is Finished, or Stopped by Progress; Iterations counts
+	// the permutations evaluated; Objective is Observed.
+	run.Stats
 }
 
 // PermutationTest tests whether measure(X, Y) exceeds what unrelated
 // representations give, by shuffling which stimulus each row of Y belongs
 // to.
 func PermutationTest(x, y mat.Matrix, measure Measure, s *ResampleSettings) (*PermutationResult, error) {
-	set := s.withDefaults()
+	start := time.Now()
+	set, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
 	if measure == nil {
 		return nil, fmt.Errorf("similarity: PermutationTest needs a measure (got nil)")
 	}
@@ -125,58 +151,68 @@ func PermutationTest(x, y mat.Matrix, measure Measure, s *ResampleSettings) (*Pe
 	}
 	yd := mat.DenseCopyOf(y)
 	p, _ := yd.Dims()
-	null, failed := resample(set, func(r int, rng *rand.Rand) (float64, error) {
+	rs, err := resample(set, func(r int, rng *rand.Rand) (float64, error) {
 		return measure(x, rowsOf(yd, rng.Perm(p)))
 	})
-	if len(null) == 0 {
-		return nil, fmt.Errorf("similarity: all %d permutations failed", set.Resamples)
+	if len(rs.vals) == 0 {
+		if err == nil {
+			err = fmt.Errorf("similarity: all %d permutations failed", rs.done)
+		}
+		return nil, err
 	}
 	var ge int
-	for _, v := range null {
+	for _, v := range rs.vals {
 		if v >= obs {
 			ge++
 		}
 	}
-	return &PermutationResult{Observed: obs, PValue: float64(1+ge) / float64(1+len(null)), Null: null, Failed: failed}, nil
+	pr := &PermutationResult{Observed: obs, PValue: float64(1+ge) / float64(1+len(rs.vals)), Null: rs.vals, Failed: rs.done - len(rs.vals)}
+	pr.Status, pr.Iterations, pr.Objective, pr.Runtime = rs.status, rs.done, obs, time.Since(start)
+	return pr, err
 }
 
-// resample evaluates f for each resample in parallel with per-resample
-// random streams, returning the successful values in resample order.
-func resample(set ResampleSettings, f func(int, *rand.Rand) (float64, error)) ([]float64, int) {
+// resampled is the outcome of resample.
+type resampled struct {
+	vals   []float64 // successful values in resample order
+	done   int       // resamples evaluated (all, or up to a stop)
+	status run.Status
+}
+
+// resample evaluates f for each resample with its own random stream, in
+// batches run in parallel whose progress is reported in resample order, so
+// that a stop after resample r keeps resamples 0…r on any number of
+// workers. The error is that of Progress, if it stopped the run with one.
+func resample(set ResampleSettings, f func(int, *rand.Rand) (float64, error)) (resampled, error) {
 	vals := make([]float64, set.Resamples)
 	ok := make([]bool, set.Resamples)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for w := 0; w < set.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range jobs {
-				v, err := f(r, rand.New(rand.NewPCG(set.Seed, uint64(r))))
-				vals[r], ok[r] = v, err == nil && !math.IsNaN(v)
-				if set.Progress != nil {
-					mu.Lock()
-					done++
-					set.Progress(done, set.Resamples, v)
-					mu.Unlock()
-				}
+	out := resampled{status: run.Finished}
+	batch := 4 * parallel.Workers(set.Workers)
+	var stopErr error
+	for lo := 0; lo < set.Resamples && out.status == run.Finished; lo += batch {
+		hi := min(lo+batch, set.Resamples)
+		parallel.For(hi-lo, set.Workers, func(_, k int) {
+			r := lo + k
+			v, err := f(r, rand.New(rand.NewPCG(set.Seed, uint64(r))))
+			vals[r], ok[r] = v, err == nil && !math.IsNaN(v)
+		})
+		for r := lo; r < hi; r++ {
+			out.done = r + 1
+			v := vals[r]
+			if !ok[r] {
+				v = math.NaN()
 			}
-		}()
-	}
-	for r := 0; r < set.Resamples; r++ {
-		jobs <- r
-	}
-	close(jobs)
-	wg.Wait()
-	var out []float64
-	for r, v := range vals {
-		if ok[r] {
-			out = append(out, v)
+			if stop, err := set.Progress.Report(run.Step{Iteration: r + 1, MaxIterations: set.Resamples, Metric: "resampled value", Value: v}); stop {
+				out.status, stopErr = run.Stopped, err
+				break
+			}
 		}
 	}
-	return out, set.Resamples - len(out)
+	for r := 0; r < out.done; r++ {
+		if ok[r] {
+			out.vals = append(out.vals, vals[r])
+		}
+	}
+	return out, stopErr
 }
 
 func rowsOf(x *mat.Dense, idx []int) *mat.Dense {

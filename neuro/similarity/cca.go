@@ -28,8 +28,7 @@ func CCA(x, y mat.Matrix, k int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	m, _ := Overlap(sx, sy)
-	return SpectralCCA(m, k)
+	return spectralCCA(overlap(sx.Vectors, sy.Vectors), k), nil
 }
 
 // CanonicalCorrelations returns the canonical correlations ρ₁ ≥ ρ₂ ≥ … of

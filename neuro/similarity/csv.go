@@ -25,30 +25,14 @@ func ReadCSV(r io.Reader) (*mat.Dense, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("similarity: csv: %w", err)
 	}
-	// The delimiter comes from the first line that is neither empty nor a
-	// comment.
-	var line string
-	for _, l := range strings.Split(strings.ReplaceAll(string(first), "\r", "\n"), "\n") {
-		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
-			line = l
-			break
-		}
-	}
-	comma := ','
-	switch {
-	case strings.Contains(line, "\t"):
-		comma = '\t'
-	case strings.Contains(line, ";") && !strings.Contains(line, ","):
-		comma = ';'
-	}
 	cr := csv.NewReader(br)
-	cr.Comma = comma
+	cr.Comma = sniffDelimiter(string(first))
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
 	cr.Comment = '#'
 	var data []float64
 	cols, rows := -1, 0
-	for rec := 1; ; rec++ {
+	for {
 		fields, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -60,25 +44,17 @@ func ReadCSV(r io.Reader) (*mat.Dense, error) {
 			}
 			return nil, fmt.Errorf("similarity: csv: %w", err)
 		}
-		vals := make([]float64, len(fields))
-		numeric := true
-		for j, f := range fields {
-			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil {
-				if rec == 1 {
-					numeric = false
-					break
-				}
-				return nil, fmt.Errorf("similarity: csv: row %d (stimulus %d), column %d: %q is not a number", rec, rows, j, f)
-			}
-			vals[j] = v
+		line, _ := cr.FieldPos(0)
+		vals, err := parseRecord(fields, line, rows, rows == 0 && cols < 0)
+		if err != nil {
+			return nil, err
 		}
-		if !numeric {
-			cols = len(fields)
-			continue // header of neuron names
+		if vals == nil {
+			cols = len(fields) // header of neuron names
+			continue
 		}
 		if cols >= 0 && len(vals) != cols {
-			return nil, fmt.Errorf("similarity: csv: row %d has %d fields, earlier rows have %d", rec, len(vals), cols)
+			return nil, fmt.Errorf("similarity: csv: line %d has %d fields, earlier rows have %d", line, len(vals), cols)
 		}
 		cols = len(vals)
 		data = append(data, vals...)
@@ -88,6 +64,45 @@ func ReadCSV(r io.Reader) (*mat.Dense, error) {
 		return nil, fmt.Errorf("similarity: csv: no numeric rows")
 	}
 	return mat.NewDense(rows, cols, data), nil
+}
+
+// sniffDelimiter picks the delimiter from the first line of text that is
+// neither empty nor a comment: a tab, a semicolon (when there is no comma),
+// or a comma.
+func sniffDelimiter(text string) rune {
+	var line string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			line = l
+			break
+		}
+	}
+	switch {
+	case strings.Contains(line, "\t"):
+		return '\t'
+	case strings.Contains(line, ";") && !strings.Contains(line, ","):
+		return ';'
+	}
+	return ','
+}
+
+// parseRecord parses the fields of the record on the given line (of the
+// file; stimulus is the number of numeric rows before it). A first record
+// that is not numeric is a header: parseRecord returns nil values and no
+// error for it when header is true.
+func parseRecord(fields []string, line, stimulus int, header bool) ([]float64, error) {
+	vals := make([]float64, len(fields))
+	for j, f := range fields {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			if header {
+				return nil, nil
+			}
+			return nil, fmt.Errorf("similarity: csv: line %d (stimulus %d), column %d: %q is not a number", line, stimulus, j, f)
+		}
+		vals[j] = v
+	}
+	return vals, nil
 }
 
 // LoadCSV reads a delimited text file (see ReadCSV).

@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // Weighting chooses the eigenvalues that weight the denoised overlap
@@ -24,80 +26,68 @@ const (
 	PopulationWeights
 )
 
-// Status says why an iterative solver stopped.
-type Status int
-
-const (
-	// Converged: the stopping tolerance was met.
-	Converged Status = iota
-	// IterationLimit: MaxIterations steps were taken first.
-	IterationLimit
-)
-
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "converged"
-	case IterationLimit:
-		return "iteration limit"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
-
 // DenoiseSettings tunes Denoise. A nil *DenoiseSettings means the defaults
-// documented on each field.
+// documented on each field; a zero field means its default.
 type DenoiseSettings struct {
 	// CCAModes is k of the CCA_k estimate. Default 10.
 	CCAModes int
-	// VarianceFraction selects the population modes kept as unknowns: the
-	// leading modes of each fully known spectrum (λ̃ and μ) that hold this
-	// fraction of its total variance Σλ. Default 0.999.
+	// VarianceFraction, in (0, 1], selects the population modes kept as
+	// unknowns: the leading modes of each fully known spectrum (λ̃ and μ)
+	// that hold this fraction of its total variance Σλ. Default 0.999.
 	VarianceFraction float64
-	// InitEnergy truncates the pseudo-inverse start M̃₀ = clamp(Q⁺M): singular
-	// values of Q are kept while their cumulative share of Σσ² stays within
-	// InitEnergy (the reference code's 0.98). Default 0.98.
+	// InitEnergy, in (0, 1], truncates the pseudo-inverse start
+	// M̃₀ = clamp(Q⁺M): singular values of Q are kept while their
+	// cumulative share of Σσ² stays within InitEnergy (the reference code's
+	// 0.98). Default 0.98.
 	InitEnergy float64
 	// MaxIterations caps the accelerated projected-gradient steps of each of
 	// the two phases (all columns for CKA, then the first CCAModes columns
 	// for CCA). Default 2000.
 	MaxIterations int
 	// Tolerance stops the first phase when the CKA estimate has changed by
-	// less than Tolerance over the last 20 steps; the second, cheap phase
-	// stops when the CCA estimate has changed by less than Tolerance·1e-4.
+	// at most Tolerance over the last 20 steps; the second, cheap phase
+	// stops when the CCA estimate has changed by at most Tolerance·1e-4.
 	// Default 1e-4 (the CKA estimate settles much faster than single
-	// entries of M̃: at this tolerance it is within ~1e-5 of its limit).
+	// entries of M̃: at this tolerance it is within ~1e-5 of its limit); a
+	// negative value never stops early (both phases take MaxIterations
+	// steps).
 	Tolerance float64
 	// Weights chooses the CKA weighting; default SampleWeights.
 	Weights Weighting
 	// Stieltjes tunes the solver behind Q; nil means its defaults.
 	Stieltjes *StieltjesSettings
-	// Progress, if not nil, is called once per first-phase iteration with
-	// the objective ‖M − Q M̃‖².
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, if not nil, is called after every first-phase iteration
+	// with the metric "residual ‖M − QM̃‖²"; it can stop the run (see
+	// run.Progress).
+	Progress run.Progress `json:"-"`
 }
 
-func (s *DenoiseSettings) withDefaults() DenoiseSettings {
-	d := DenoiseSettings{CCAModes: 10, VarianceFraction: 0.999, InitEnergy: 0.98, MaxIterations: 2000, Tolerance: 1e-4}
-	if s == nil {
-		return d
+// defaults fills in the documented defaults and rejects values no default
+// can mean.
+func (s *DenoiseSettings) defaults() (DenoiseSettings, error) {
+	var d DenoiseSettings
+	if s != nil {
+		d = *s
 	}
-	if s.CCAModes > 0 {
-		d.CCAModes = s.CCAModes
+	d.CCAModes = run.Iterations(d.CCAModes, 10)
+	d.MaxIterations = run.Iterations(d.MaxIterations, 2000)
+	d.Tolerance = run.Tolerance(d.Tolerance, 1e-4)
+	for _, f := range []struct {
+		name string
+		v    *float64
+		def  float64
+	}{{"VarianceFraction", &d.VarianceFraction, 0.999}, {"InitEnergy", &d.InitEnergy, 0.98}} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+		if !(*f.v > 0 && *f.v <= 1) {
+			return d, fmt.Errorf("similarity: DenoiseSettings.%s = %v; want a fraction in (0, 1] (0 for the default)", f.name, *f.v)
+		}
 	}
-	if s.VarianceFraction > 0 && s.VarianceFraction <= 1 {
-		d.VarianceFraction = s.VarianceFraction
+	if d.Weights != SampleWeights && d.Weights != PopulationWeights {
+		return d, fmt.Errorf("similarity: DenoiseSettings.Weights = %d is not a Weighting", int(d.Weights))
 	}
-	if s.InitEnergy > 0 && s.InitEnergy <= 1 {
-		d.InitEnergy = s.InitEnergy
-	}
-	if s.MaxIterations > 0 {
-		d.MaxIterations = s.MaxIterations
-	}
-	if s.Tolerance > 0 {
-		d.Tolerance = s.Tolerance
-	}
-	d.Weights, d.Stieltjes, d.Progress = s.Weights, s.Stieltjes, s.Progress
-	return d
+	return d, nil
 }
 
 // DenoiseResult is the population overlap matrix inferred from a recording.
@@ -109,15 +99,15 @@ type DenoiseResult struct {
 	Q *mat.Dense
 	// CKA and CCA are the denoised population estimates.
 	CKA, CCA float64
-	// Objective is ‖M − Q M̃‖_F² at the solution.
-	Objective float64
 	// SampleModes, PopulationModes and OtherModes are the problem size:
 	// the non-zero sample modes (rows of M), the population modes kept as
 	// unknowns, and the modes of the other representation kept.
 	SampleModes, PopulationModes, OtherModes int
-	Iterations                               int
-	Status                                   Status
-	Runtime                                  time.Duration
+	// Stats: Status is Converged when both phases settled, IterationLimit
+	// when one used up MaxIterations, Stopped when Progress stopped the
+	// run; Objective is ‖M − Q M̃‖_F² at the solution; Iterations counts
+	// both phases.
+	run.Stats
 }
 
 // Denoise estimates the population overlap matrix M̃ and from it the
@@ -149,48 +139,69 @@ type DenoiseResult struct {
 // hundredths (0.53 for a population CKA of 0.50 at P = 200, N = 40).
 func Denoise(m mat.Matrix, lambda, population, mu []float64, q float64, s *DenoiseSettings) (*DenoiseResult, error) {
 	start := time.Now()
-	set := s.withDefaults()
+	set, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
+	sset, err := set.Stieltjes.defaults()
+	if err != nil {
+		return nil, err
+	}
+	n, err := checkDenoiseInput(m, lambda, population, mu, q)
+	if err != nil {
+		return nil, err
+	}
+	qfull := selfOverlap(lambda[:n], newStieltjesProblem(population, q, sset))
+	return denoiseWithQ(m, qfull, lambda[:n], population, mu, set, start)
+}
+
+// checkDenoiseInput validates Denoise's arguments and returns the number
+// of non-zero sample modes.
+func checkDenoiseInput(m mat.Matrix, lambda, population, mu []float64, q float64) (int, error) {
 	if isNil(m) {
-		return nil, fmt.Errorf("similarity: measured overlap M is nil")
+		return 0, fmt.Errorf("similarity: measured overlap M is nil")
 	}
 	for _, c := range []struct {
 		name string
 		v    []float64
 	}{{"sample", lambda}, {"population", population}, {"other", mu}} {
 		if err := checkSpectrum(c.name, c.v); err != nil {
-			return nil, err
+			return 0, err
 		}
 		for i := 1; i < len(c.v); i++ {
 			if c.v[i] > c.v[i-1]*(1+1e-9)+1e-300 {
-				return nil, fmt.Errorf("similarity: %s eigenvalues must be in descending order; value %d (%.4g) exceeds value %d (%.4g)", c.name, i, c.v[i], i-1, c.v[i-1])
+				return 0, fmt.Errorf("similarity: %s eigenvalues must be in descending order; value %d (%.4g) exceeds value %d (%.4g)", c.name, i, c.v[i], i-1, c.v[i-1])
 			}
 		}
 	}
 	rows, cols := m.Dims()
 	if cols != len(mu) {
-		return nil, fmt.Errorf("similarity: M has %d columns but the other spectrum has %d eigenvalues; they must match", cols, len(mu))
+		return 0, fmt.Errorf("similarity: M has %d columns but the other spectrum has %d eigenvalues; they must match", cols, len(mu))
 	}
 	if err := checkFinite("M", m); err != nil {
-		return nil, err
+		return 0, err
 	}
 	n := 0
 	for n < min(rows, len(lambda)) && lambda[n] > 1e-10*lambda[0] {
 		n++
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("similarity: no positive sample eigenvalue among %d", len(lambda))
+		return 0, fmt.Errorf("similarity: no positive sample eigenvalue among %d", len(lambda))
 	}
-	qfull, err := SelfOverlap(lambda[:n], population, q, set.Stieltjes)
-	if err != nil {
-		return nil, err
+	if err := checkStieltjesInput(lambda[:n], population, q); err != nil {
+		return 0, err
 	}
-	return denoiseWithQ(m, qfull, lambda[:n], population, mu, set, start), nil
+	if !hasNonZero(mu) {
+		return 0, fmt.Errorf("similarity: the other spectrum (%d eigenvalues) is identically zero", len(mu))
+	}
+	return n, nil
 }
 
 // denoiseWithQ solves the box-constrained problem for a given overlap
 // matrix Q (n sample modes × P population modes); the result's Runtime
-// counts from start.
-func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float64, set DenoiseSettings, start time.Time) *DenoiseResult {
+// counts from start. It fails only when Progress returns an error other
+// than run.ErrStop (the result is returned with it) or an SVD fails.
+func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float64, set DenoiseSettings, start time.Time) (*DenoiseResult, error) {
 	n := len(lambda)
 	kp := varianceModes(population, set.VarianceFraction)
 	ka := varianceModes(mu, set.VarianceFraction)
@@ -202,30 +213,41 @@ func denoiseWithQ(m mat.Matrix, qfull *mat.Dense, lambda, population, mu []float
 			row[a] = m.At(i, a)
 		}
 	}
-	x := boxLSStart(qm, target, set.InitEnergy)
-	res := &DenoiseResult{Q: qm, SampleModes: n, PopulationModes: kp, OtherModes: ka}
+	x, err := boxLSStart(qm, target, set.InitEnergy)
+	if err != nil {
+		return nil, err
+	}
+	res := &DenoiseResult{Q: qm, MTilde: x, SampleModes: n, PopulationModes: kp, OtherModes: ka}
+	finish := func(err error) (*DenoiseResult, error) {
+		res.Objective = objective(qm, target, x)
+		res.CKA = denoisedCKA(x, lambda, population, mu, set.Weights)
+		res.CCA = spectralCCA(x, set.CCAModes)
+		res.Runtime = time.Since(start)
+		return res, err
+	}
 	// Phase 1: every column, until the CKA estimate settles.
 	ckaOf := func(x *mat.Dense) float64 { return denoisedCKA(x, lambda, population, mu, set.Weights) }
-	it1, st1 := fistaBox(qm, target, x, set.MaxIterations, set.Tolerance, ckaOf, set.Progress)
+	it1, st1, err := fistaBox(qm, target, x, set.MaxIterations, set.Tolerance, ckaOf, set.Progress)
+	res.Iterations, res.Status = it1, st1
+	if st1 == run.Stopped {
+		return finish(err)
+	}
 	// Phase 2: CCA_k depends on the first k columns only, which are
 	// iterated on alone until the CCA estimate settles too.
 	kc := min(set.CCAModes, ka)
 	xs := mat.DenseCopyOf(x.Slice(0, kp, 0, kc))
 	ts := mat.DenseCopyOf(target.Slice(0, n, 0, kc))
-	ccaOf := func(x *mat.Dense) float64 { v, _ := SpectralCCA(x, set.CCAModes); return v }
-	it2, st2 := fistaBox(qm, ts, xs, set.MaxIterations, set.Tolerance*1e-4, ccaOf, nil)
-	x.Slice(0, kp, 0, kc).(*mat.Dense).Copy(xs)
-	res.Iterations = it1 + it2
-	res.Status = Converged
-	if st1 != Converged || st2 != Converged {
-		res.Status = IterationLimit
+	ccaOf := func(x *mat.Dense) float64 { return spectralCCA(x, set.CCAModes) }
+	it2, st2, err := fistaBox(qm, ts, xs, set.MaxIterations, set.Tolerance*1e-4, ccaOf, nil)
+	if err != nil {
+		return nil, err // no Progress in phase 2: cannot happen
 	}
-	res.Objective = objective(qm, target, x)
-	res.MTilde = x
-	res.CKA = denoisedCKA(x, lambda, population, mu, set.Weights)
-	res.CCA, _ = SpectralCCA(x, set.CCAModes)
-	res.Runtime = time.Since(start)
-	return res
+	x.Slice(0, kp, 0, kc).(*mat.Dense).Copy(xs)
+	res.Iterations += it2
+	if st2 != run.Converged {
+		res.Status = st2
+	}
+	return finish(nil)
 }
 
 // varianceModes returns the number of leading values holding frac of the sum.
@@ -246,12 +268,12 @@ func varianceModes(v []float64, frac float64) int {
 
 // boxLSStart returns clamp(Q⁺M) with the pseudo-inverse truncated to the
 // singular values holding energy of Σσ².
-func boxLSStart(qm, target *mat.Dense, energy float64) *mat.Dense {
+func boxLSStart(qm, target *mat.Dense, energy float64) (*mat.Dense, error) {
 	n, kp := qm.Dims()
 	_, ka := target.Dims()
 	var svd mat.SVD
 	if !svd.Factorize(qm, mat.SVDThin) {
-		panic("similarity: SVD of the overlap matrix Q did not converge")
+		return nil, fmt.Errorf("similarity: the SVD of the %d×%d overlap matrix Q did not converge", n, kp)
 	}
 	sv := svd.Values(nil)
 	var total float64
@@ -280,7 +302,7 @@ func boxLSStart(qm, target *mat.Dense, energy float64) *mat.Dense {
 	x := mat.NewDense(kp, ka, nil)
 	x.Mul(v.Slice(0, kp, 0, r), ut)
 	clampUnit(x.RawMatrix().Data)
-	return x
+	return x, nil
 }
 
 func clampUnit(d []float64) {
@@ -299,14 +321,54 @@ func clampUnit(d []float64) {
 // entries of X keep drifting along flat directions long after the
 // quantities that the data determine have settled; the iteration therefore
 // stops when monitor(X) (the CKA or CCA estimate) has changed by less than
-// tol over the last window steps. All products are Dgemm on preallocated
-// buffers.
-func fistaBox(qm, target, x *mat.Dense, maxIter int, tol float64, monitor func(*mat.Dense) float64, progress func(int, int, float64)) (int, Status) {
+// tol over the last window steps (never when tol < 0). progress may stop
+// the iteration (Status Stopped, with its error unless it was
+// run.ErrStop). All products are Dgemm on preallocated buffers.
+func fistaBox(qm, target, x *mat.Dense, maxIter int, tol float64, monitor func(*mat.Dense) float64, progress run.Progress) (int, run.Status, error) {
 	n, kp := qm.Dims()
 	_, ka := target.Dims()
-	// D = diag(QᵀQ 1) ⪰ QᵀQ because QᵀQ has non-negative entries
-	// (Gershgorin); steps of D⁻¹ undo the very different scales of Q's
-	// columns (localized top modes against diffuse tail modes).
+	step := majoriserSteps(qm)
+	y := mat.DenseCopyOf(x)
+	prev := mat.DenseCopyOf(x)
+	r := mat.NewDense(n, ka, nil)
+	g := mat.NewDense(kp, ka, nil)
+	qraw, tr := qm.RawMatrix(), target.RawMatrix()
+	rr, gr := r.RawMatrix(), g.RawMatrix()
+	t := 1.0
+	const window = 20
+	var hist [window]float64
+	for it := 1; it <= maxIter; it++ {
+		// r = Q y − T, g = Qᵀ r
+		for i := 0; i < n; i++ {
+			copy(rr.Data[i*rr.Stride:i*rr.Stride+ka], tr.Data[i*tr.Stride:i*tr.Stride+ka])
+		}
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, qraw, y.RawMatrix(), -1, rr)
+		obj := frobDot(r, r)
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, qraw, rr, 0, gr)
+		if projectedStep(x, prev, y, g, step) > 0 {
+			t = 1 // gradient restart
+		}
+		tn := 0.5 * (1 + math.Sqrt(1+4*t*t))
+		extrapolate(y, x, prev, (t-1)/tn)
+		t = tn
+		if stop, err := progress.Report(run.Step{Iteration: it, MaxIterations: maxIter, Metric: "residual ‖M − QM̃‖²", Value: obj}); stop {
+			return it, run.Stopped, err
+		}
+		v := monitor(x)
+		if it > window && math.Abs(v-hist[it%window]) <= tol {
+			return it, run.Converged, nil
+		}
+		hist[it%window] = v
+	}
+	return maxIter, run.IterationLimit, nil
+}
+
+// majoriserSteps returns the step sizes 1/Dⱼⱼ of the diagonal majoriser
+// D = diag(QᵀQ 1) ⪰ QᵀQ, which holds because QᵀQ has non-negative entries
+// (Gershgorin); steps of D⁻¹ undo the very different scales of Q's columns
+// (localized top modes against diffuse tail modes). Zero columns get step 0.
+func majoriserSteps(qm *mat.Dense) []float64 {
+	n, kp := qm.Dims()
 	qraw := qm.RawMatrix()
 	rowSum := make([]float64, n)
 	for i := 0; i < n; i++ {
@@ -324,73 +386,47 @@ func fistaBox(qm, target, x *mat.Dense, maxIter int, tol float64, monitor func(*
 			step[j] = 1 / d
 		}
 	}
-	y := mat.DenseCopyOf(x)
-	prev := mat.DenseCopyOf(x)
-	r := mat.NewDense(n, ka, nil)
-	g := mat.NewDense(kp, ka, nil)
-	tr := target.RawMatrix()
-	rr, gr, yr := r.RawMatrix(), g.RawMatrix(), y.RawMatrix()
-	xr := x.RawMatrix()
-	pr := prev.RawMatrix()
-	t := 1.0
-	const window = 20
-	var hist [window]float64
-	for it := 1; it <= maxIter; it++ {
-		// r = Q y − T, g = Qᵀ r
-		for i := 0; i < n; i++ {
-			copy(rr.Data[i*rr.Stride:i*rr.Stride+ka], tr.Data[i*tr.Stride:i*tr.Stride+ka])
-		}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, qraw, yr, -1, rr)
-		var obj float64
-		for i := 0; i < n; i++ {
-			for _, v := range rr.Data[i*rr.Stride : i*rr.Stride+ka] {
-				obj += v * v
+	return step
+}
+
+// projectedStep saves x in prev and sets x = clamp₀¹(y − D⁻¹ g) row by row
+// (step[j] = 1/Dⱼⱼ). It returns the restart test Σ (y − x)·(x − prev) of
+// O'Donoghue and Candès: positive when momentum points uphill.
+func projectedStep(x, prev, y, g *mat.Dense, step []float64) float64 {
+	xr, pr, yr, gr := x.RawMatrix(), prev.RawMatrix(), y.RawMatrix(), g.RawMatrix()
+	ka := xr.Cols
+	var restart float64
+	for j, h := range step {
+		xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
+		ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
+		ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
+		gs := gr.Data[j*gr.Stride : j*gr.Stride+ka]
+		copy(ps, xs)
+		for a := range xs {
+			v := ys[a] - h*gs[a]
+			if v < 0 {
+				v = 0
+			} else if v > 1 {
+				v = 1
 			}
+			xs[a] = v
+			restart += (ys[a] - v) * (v - ps[a])
 		}
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, qraw, rr, 0, gr)
-		var restart float64
-		for j := 0; j < kp; j++ {
-			xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
-			ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
-			ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
-			gs := gr.Data[j*gr.Stride : j*gr.Stride+ka]
-			h := step[j]
-			copy(ps, xs)
-			for a := range xs {
-				v := ys[a] - h*gs[a]
-				if v < 0 {
-					v = 0
-				} else if v > 1 {
-					v = 1
-				}
-				xs[a] = v
-				restart += (ys[a] - v) * (v - ps[a])
-			}
-		}
-		if restart > 0 {
-			t = 1
-		}
-		tn := 0.5 * (1 + math.Sqrt(1+4*t*t))
-		beta := (t - 1) / tn
-		t = tn
-		for j := 0; j < kp; j++ {
-			xs := xr.Data[j*xr.Stride : j*xr.Stride+ka]
-			ps := pr.Data[j*pr.Stride : j*pr.Stride+ka]
-			ys := yr.Data[j*yr.Stride : j*yr.Stride+ka]
-			for a := range xs {
-				ys[a] = xs[a] + beta*(xs[a]-ps[a])
-			}
-		}
-		if progress != nil {
-			progress(it, maxIter, obj)
-		}
-		v := monitor(x)
-		if it > window && math.Abs(v-hist[it%window]) <= tol {
-			return it, Converged
-		}
-		hist[it%window] = v
 	}
-	return maxIter, IterationLimit
+	return restart
+}
+
+// extrapolate sets y = x + beta (x − prev), FISTA's momentum step.
+func extrapolate(y, x, prev *mat.Dense, beta float64) {
+	xr, pr, yr := x.RawMatrix(), prev.RawMatrix(), y.RawMatrix()
+	for j := 0; j < xr.Rows; j++ {
+		xs := xr.Data[j*xr.Stride : j*xr.Stride+xr.Cols]
+		ps := pr.Data[j*pr.Stride : j*pr.Stride+xr.Cols]
+		ys := yr.Data[j*yr.Stride : j*yr.Stride+xr.Cols]
+		for a := range xs {
+			ys[a] = xs[a] + beta*(xs[a]-ps[a])
+		}
+	}
 }
 
 // objective returns ‖T − Q X‖_F².

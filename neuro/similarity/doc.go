@@ -22,7 +22,8 @@
 //   - Procrustes: the angular shape distance arccos(‖XᵀY‖_* / (‖X‖_F ‖Y‖_F)),
 //     netrep's LinearMetric with alpha = 1.
 //   - RSA: representational dissimilarity matrices (Euclidean or
-//     correlation distance) compared by Spearman ρ, Kendall τ-a or cosine.
+//     correlation distance) compared by Spearman ρ, Kendall τ-a or cosine;
+//     SquareRDM expands RDM's upper-triangle vector to a P×P matrix.
 //
 // # Spectra and eigenvector overlaps
 //
@@ -62,10 +63,23 @@
 // it by box-constrained least squares min_{0≤M̃≤1} ‖M − Q M̃‖_F².
 // SubsamplingStudy runs the whole comparison of theory, Monte Carlo and
 // denoised estimates over a list of neuron counts (the curves of the
-// paper's Fig. 2), CCAFlip the ranking reversal of Fig. 4 on FlipTriple,
-// and CompareRecording applies the correction to one real recording (read
-// with ReadCSV, ReadNPY or LoadRepresentation). PowerLawPair builds the
-// synthetic pairs.
+// paper's Fig. 2; StudyResult.Curves lays them out for widgets.ErrorBars),
+// ReplicateStudies repeats it on independent pairs, CCAFlip runs the
+// ranking reversal of Fig. 4 on FlipTriple and FlipExperiment replicates
+// it with a binomial tally, and CompareRecording applies the correction to
+// one real recording (read with ReadCSV, ReadNPY or LoadRepresentation).
+// PowerLawPair builds the synthetic pairs.
+//
+// # Runs
+//
+// The iterative and Monte Carlo routines follow neuro/run: their Settings
+// spell MaxIterations, Tolerance (0: the default; negative: never stop
+// early), Seed, Workers and Progress the same way, a nil *Settings means
+// the documented defaults, a Progress (run.Progress) receives named metrics
+// and can stop the run, and every Result embeds run.Stats (Status,
+// Objective, Iterations, Runtime), whose zero Status is NotTerminated.
+// Parallel work goes through neuro/parallel with a random stream per draw
+// or resample, so results do not depend on Workers, bit for bit.
 //
 // # Differences from the reference code
 //
@@ -105,9 +119,9 @@
 // # Speed
 //
 // Large products go through gonum's BLAS, which the openblas build tag
-// switches to OpenBLAS (see neuro/linalg); under that tag the dense
-// symmetric eigensolver is LAPACK's dsyevr from the same library (cgo),
-// otherwise gonum's Dsyev. Top-k eigenvectors (CCA) come from block Lanczos
+// switches to OpenBLAS; the dense symmetric eigensolver is
+// linalg.EigenSym, LAPACK's dsyevr from the same library under that tag
+// (cgo), gonum's Dsyev otherwise (see neuro/linalg). Top-k eigenvectors (CCA) come from block Lanczos
 // on the implicit operator X(XᵀV) for large problems, never forming the
 // P×P Gram matrix.
 //

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/neuronb/neuronb/neuro/linalg"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
@@ -11,32 +13,11 @@ import (
 )
 
 // symEigen returns all eigenvalues of the symmetric matrix a in descending
-// order and the matching unit eigenvectors as the columns of vecs. a must
-// hold both triangles; it is overwritten.
-func symEigen(a *mat.Dense) (vals []float64, vecs *mat.Dense) {
-	n, _ := a.Dims()
-	if n == 0 {
-		return nil, mat.NewDense(0, 0, nil)
-	}
-	return symEigenAll(a)
-}
-
-// reverseEigen turns ascending LAPACK output (eigenvectors as columns of a
-// row-major n×n matrix) into descending order.
-func reverseEigen(w []float64, z *mat.Dense) ([]float64, *mat.Dense) {
-	n := len(w)
-	vals := make([]float64, n)
-	for i := range w {
-		vals[i] = w[n-1-i]
-	}
-	zr := z.RawMatrix()
-	for i := 0; i < n; i++ {
-		row := zr.Data[i*zr.Stride : i*zr.Stride+n]
-		for l, r := 0, n-1; l < r; l, r = l+1, r-1 {
-			row[l], row[r] = row[r], row[l]
-		}
-	}
-	return vals, z
+// order and the matching unit eigenvectors as the columns of vecs
+// (linalg.EigenSymInPlace: LAPACK's dsyevr under the openblas tag, gonum's
+// Dsyev otherwise). a must hold both triangles; it is overwritten.
+func symEigen(a *mat.Dense) (vals []float64, vecs *mat.Dense, err error) {
+	return linalg.EigenSymInPlace(a)
 }
 
 // krylovBlock is the block size of the Lanczos iteration on an explicit
@@ -63,7 +44,7 @@ const (
 // topEigen returns the k largest eigenvalues (descending) of the symmetric
 // positive semi-definite matrix a (both triangles filled) and their unit
 // eigenvectors as the columns of an n×k matrix. a is not modified.
-func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense) {
+func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense, error) {
 	n, _ := a.Dims()
 	return topEigenOp(n, k, krylovBlock(k), func(dst, src *mat.Dense) { dst.Mul(a, src) }, 0, func() *mat.Dense { return a })
 }
@@ -78,17 +59,12 @@ func topEigen(a *mat.Dense, k int) ([]float64, *mat.Dense) {
 // block steps (a flat top of the spectrum), it continues with topEigen on
 // the explicit matrix dense(); if the basis would exceed n/2 vectors, it
 // falls back to the dense decomposition of dense().
-func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dense func() *mat.Dense) ([]float64, *mat.Dense) {
+func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dense func() *mat.Dense) ([]float64, *mat.Dense, error) {
 	if k > n {
 		k = n
 	}
-	full := func() ([]float64, *mat.Dense) {
-		c := mat.DenseCopyOf(dense())
-		vals, vecs := symEigen(c)
-		return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k))
-	}
 	if n < fullEigenBelow || 4*b >= n {
-		return full()
+		return topOfFull(dense(), k)
 	}
 	maxBasis := n / 2
 	v := mat.NewDense(n, maxBasis, nil)
@@ -106,54 +82,24 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 		avj := av.Slice(0, n, m, m+nb).(*mat.Dense)
 		apply(avj, vj)
 		m += nb
-		if m <= k {
-			// Too few vectors for k Ritz pairs yet: extend the basis.
-			blk.Copy(avj)
-			for i := 0; i < n; i++ {
-				for j := nb; j < b; j++ {
-					blk.Set(i, j, rng.NormFloat64())
-				}
-			}
-			continue
-		}
-		vm := v.Slice(0, n, 0, m).(*mat.Dense)
-		avm := av.Slice(0, n, 0, m).(*mat.Dense)
-		h := mat.NewDense(m, m, nil)
-		h.Mul(vm.T(), avm)
-		for i := 0; i < m; i++ {
-			for j := i + 1; j < m; j++ {
-				s := 0.5 * (h.At(i, j) + h.At(j, i))
-				h.Set(i, j, s)
-				h.Set(j, i, s)
+		if m > k {
+			// Enough vectors for k Ritz pairs.
+			th, ritz, converged, err := ritzPairs(v.Slice(0, n, 0, m).(*mat.Dense), av.Slice(0, n, 0, m).(*mat.Dense), k)
+			switch {
+			case err != nil:
+				return nil, nil, err
+			case converged:
+				return th, ritz, nil
+			case maxSteps > 0 && step >= maxSteps:
+				// Slow convergence: finish on the explicit matrix, whose
+				// products are cheaper than the operator's.
+				return topEigen(dense(), k)
+			case m+b > maxBasis:
+				return topOfFull(dense(), k)
 			}
 		}
-		th, s := symEigen(h)
-		sk := s.Slice(0, m, 0, k)
-		ritz := mat.NewDense(n, k, nil)
-		ritz.Mul(vm, sk)
-		res := mat.NewDense(n, k, nil)
-		res.Mul(avm, sk)
-		converged := true
-		scale := math.Max(math.Abs(th[0]), math.SmallestNonzeroFloat64)
-		for j := 0; j < k && converged; j++ {
-			var ss float64
-			for i := 0; i < n; i++ {
-				r := res.At(i, j) - th[j]*ritz.At(i, j)
-				ss += r * r
-			}
-			converged = math.Sqrt(ss) <= krylovTol*scale
-		}
-		if converged {
-			return th[:k], ritz
-		}
-		if maxSteps > 0 && step >= maxSteps {
-			// Slow convergence: finish on the explicit matrix, whose products
-			// are cheaper than the operator's.
-			return topEigen(dense(), k)
-		}
-		if m+b > maxBasis {
-			return full()
-		}
+		// The next block: A times the last one, topped up with random
+		// directions when orthonormalisation dropped some.
 		blk.Copy(avj)
 		for i := 0; i < n; i++ {
 			for j := nb; j < b; j++ {
@@ -161,6 +107,55 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 			}
 		}
 	}
+}
+
+// topOfFull returns the k largest eigenpairs of the symmetric a from its
+// full decomposition; a is not modified.
+func topOfFull(a *mat.Dense, k int) ([]float64, *mat.Dense, error) {
+	n, _ := a.Dims()
+	vals, vecs, err := symEigen(mat.DenseCopyOf(a))
+	if err != nil {
+		return nil, nil, err
+	}
+	return vals[:k], mat.DenseCopyOf(vecs.Slice(0, n, 0, k)), nil
+}
+
+// ritzPairs is the Rayleigh–Ritz step of block Lanczos: from an orthonormal
+// basis vm (n×m) and avm = A vm it returns the k largest Ritz values and
+// vectors and whether every pair has a relative residual
+// ‖A y − θ y‖ / θ₁ within krylovTol.
+func ritzPairs(vm, avm *mat.Dense, k int) ([]float64, *mat.Dense, bool, error) {
+	n, m := vm.Dims()
+	h := mat.NewDense(m, m, nil)
+	h.Mul(vm.T(), avm)
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			s := 0.5 * (h.At(i, j) + h.At(j, i))
+			h.Set(i, j, s)
+			h.Set(j, i, s)
+		}
+	}
+	th, s, err := symEigen(h)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	sk := s.Slice(0, m, 0, k)
+	ritz := mat.NewDense(n, k, nil)
+	ritz.Mul(vm, sk)
+	res := mat.NewDense(n, k, nil)
+	res.Mul(avm, sk)
+	scale := math.Max(math.Abs(th[0]), math.SmallestNonzeroFloat64)
+	for j := 0; j < k; j++ {
+		var ss float64
+		for i := 0; i < n; i++ {
+			r := res.At(i, j) - th[j]*ritz.At(i, j)
+			ss += r * r
+		}
+		if math.Sqrt(ss) > krylovTol*scale {
+			return th[:k], ritz, false, nil
+		}
+	}
+	return th[:k], ritz, true, nil
 }
 
 // orthonormalizeBlock orthonormalises the columns of blk against the
@@ -172,18 +167,7 @@ func topEigenOp(n, k, b int, apply func(dst, src *mat.Dense), maxSteps int, dens
 func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 	n, b := blk.Dims()
 	_, m := basis.Dims()
-	project := func(w *mat.Dense) {
-		if m == 0 {
-			return
-		}
-		_, c := w.Dims()
-		coef := mat.NewDense(m, c, nil)
-		for pass := 0; pass < 2; pass++ {
-			coef.Mul(basis.T(), w)
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, basis.RawMatrix(), coef.RawMatrix(), 1, w.RawMatrix())
-		}
-	}
-	project(blk)
+	projectOut(blk, basis)
 	// Work on the transpose so that each vector is contiguous.
 	rows := mat.DenseCopyOf(blk.T())
 	kept := 0
@@ -210,7 +194,7 @@ func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 			for r := 0; r < n; r++ {
 				fresh.Set(r, 0, rng.NormFloat64())
 			}
-			project(fresh)
+			projectOut(fresh, basis)
 			copy(vec, fresh.RawMatrix().Data)
 		}
 		if kept != j {
@@ -220,4 +204,19 @@ func orthonormalizeBlock(blk, basis *mat.Dense, rng *rand.Rand) int {
 	}
 	blk.Copy(rows.Slice(0, kept, 0, n).T())
 	return kept
+}
+
+// projectOut removes from the columns of w their components in the span
+// of the orthonormal columns of basis (classical Gram–Schmidt, twice).
+func projectOut(w, basis *mat.Dense) {
+	_, m := basis.Dims()
+	if m == 0 {
+		return
+	}
+	_, c := w.Dims()
+	coef := mat.NewDense(m, c, nil)
+	for pass := 0; pass < 2; pass++ {
+		coef.Mul(basis.T(), w)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, basis.RawMatrix(), coef.RawMatrix(), 1, w.RawMatrix())
+	}
 }

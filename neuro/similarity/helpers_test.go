@@ -3,6 +3,7 @@ package similarity
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -48,3 +49,29 @@ func assertClose(t *testing.T, what string, got, want, tol float64) {
 		t.Errorf("%s = %.15g, want %.15g (tolerance %g, off by %.3g)", what, got, want, tol, math.Abs(got-want))
 	}
 }
+
+// must takes a call's value and error and returns a function that gives
+// the value, failing t when the error is not nil, so that no test compares
+// the zero values of two failed calls: v := must(f(x))(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// mustEigen is symEigen for tests: eigenvalues and eigenvectors, failing t
+// on an error.
+func mustEigen(t testing.TB, a *mat.Dense) ([]float64, *mat.Dense) {
+	t.Helper()
+	vals, vecs, err := symEigen(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals, vecs
+}
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o644) }

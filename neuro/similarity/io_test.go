@@ -57,8 +57,10 @@ func TestReadCSVParsesAndReportsErrors(t *testing.T) {
 	}
 	for text, want := range map[string]string{
 		"1,2\n3,4,5\n": "line 2 has 3 fields",
-		"1,2\n3,x\n":   `row 2 (stimulus 1), column 1: "x" is not a number`,
+		"1,2\n3,x\n":   `line 2 (stimulus 1), column 1: "x" is not a number`,
 		"n1,n2\n":      "no numeric rows",
+		// Comments and blank lines count as lines of the file.
+		"# P×N\nn1,n2\n\n1,2\n\n3,x\n": `line 6 (stimulus 1), column 1`,
 	} {
 		_, err := ReadCSV(strings.NewReader(text))
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -105,8 +107,12 @@ func TestReadNPYFlattensAndNamesTheFile(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "scalar.npy")
 	buf.Reset()
-	npy.Write(&buf, &npy.Array{Shape: []int{}, Data: []float64{1}})
-	os.WriteFile(path, buf.Bytes(), 0o644)
+	if err := npy.Write(&buf, &npy.Array{Shape: []int{}, Data: []float64{1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := LoadNPY(path); err == nil || !strings.Contains(err.Error(), "similarity: npy: a scalar") || !strings.Contains(err.Error(), "scalar.npy") {
 		t.Errorf("scalar file: %v", err)
 	}

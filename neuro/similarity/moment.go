@@ -93,27 +93,7 @@ func momentTerms(a, b *mat.Dense, same bool) float64 {
 	}
 	t[6], t[7], t[8], t[9] = trK*trL, trK*sL, sK*trL, sK*sL
 	if same {
-		raw := a.RawMatrix()
-		for c := 0; c < na; c++ {
-			var s1, s2, s3, s4 float64
-			for i := 0; i < p; i++ {
-				v := raw.Data[i*raw.Stride+c]
-				v2 := v * v
-				s1 += v
-				s2 += v2
-				s3 += v2 * v
-				s4 += v2 * v2
-			}
-			t[1] -= s2 * s2
-			t[2] -= s4
-			t[3] -= s1 * s3
-			t[4] -= s3 * s1
-			t[5] -= s1 * s1 * s2
-			t[6] -= s2 * s2
-			t[7] -= s2 * s1 * s1
-			t[8] -= s1 * s1 * s2
-			t[9] -= s1 * s1 * s1 * s1
-		}
+		removeSameNeuron(a, &t)
 	}
 	f1 := pf / (pf - 2)
 	f2 := 2 / (pf - 2)
@@ -169,4 +149,32 @@ func rowSumsTimes(a *mat.Dense) []float64 {
 		out[i] = s
 	}
 	return out
+}
+
+// removeSameNeuron subtracts from the nine index patterns t[1…9] of
+// momentTerms(a, a) the terms in which a neuron is paired with itself
+// (a = b), from the per-neuron moments Σᵢ v, Σᵢ v², Σᵢ v³, Σᵢ v⁴.
+func removeSameNeuron(a *mat.Dense, t *[10]float64) {
+	p, na := a.Dims()
+	raw := a.RawMatrix()
+	for c := 0; c < na; c++ {
+		var s1, s2, s3, s4 float64
+		for i := 0; i < p; i++ {
+			v := raw.Data[i*raw.Stride+c]
+			v2 := v * v
+			s1 += v
+			s2 += v2
+			s3 += v2 * v
+			s4 += v2 * v2
+		}
+		t[1] -= s2 * s2
+		t[2] -= s4
+		t[3] -= s1 * s3
+		t[4] -= s3 * s1
+		t[5] -= s1 * s1 * s2
+		t[6] -= s2 * s2
+		t[7] -= s2 * s1 * s1
+		t[8] -= s1 * s1 * s2
+		t[9] -= s1 * s1 * s1 * s1
+	}
 }

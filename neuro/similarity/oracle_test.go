@@ -70,7 +70,7 @@ func TestMeasuresMatchNumPySciPySklearn(t *testing.T) {
 		}
 		return out
 	}
-	cka, _ := LinearCKA(x, y)
+	cka := must(LinearCKA(x, y))(t)
 	assertClose(t, "CKA", cka, num("cka"), 1e-12)
 	cca, err := CCA(x, y, k)
 	if err != nil {
@@ -90,7 +90,7 @@ func TestMeasuresMatchNumPySciPySklearn(t *testing.T) {
 	}
 	assertClose(t, "ridge R²(Y|X), Gram form", rxy.YToX, num("ridge_yx"), 1e-9)
 	assertClose(t, "ridge R²(Y|X), feature form", rxy.XToY, num("ridge_xy"), 1e-9)
-	rxz, _ := Ridge(x, z, lambda)
+	rxz := must(Ridge(x, z, lambda))(t)
 	assertClose(t, "ridge R²(Z|X)", rxz.XToY, num("ridge_xz"), 1e-9)
 	assertClose(t, "ridge R²(X|Z)", rxz.YToX, num("ridge_zx"), 1e-9)
 	pr, err := Procrustes(x, z)
@@ -103,8 +103,8 @@ func TestMeasuresMatchNumPySciPySklearn(t *testing.T) {
 			assertClose(t, "Procrustes rotation", pr.Rotation.At(i, j), v.(float64), 1e-9)
 		}
 	}
-	a, _ := RDM(x, Euclidean)
-	b, _ := RDM(y, Correlation)
+	a := must(RDM(x, Euclidean))(t)
+	b := must(RDM(y, Correlation))(t)
 	for i, v := range vec("rdm_euclid") {
 		assertClose(t, "Euclidean RDM", a[i], v, 1e-10*math.Max(1, v))
 	}
@@ -180,7 +180,7 @@ print(json.dumps(float(((Q @ X - M)**2).sum())))
 // even when the minimiser is not, so the denoiser must reach SciPy's value.
 func TestDenoiseReachesBoxLeastSquaresMinimum(t *testing.T) {
 	pyoracle.Require(t, "numpy", "scipy")
-	pair, _ := PowerLawPair(60, 1.2, 0.5, 5)
+	pair := must(PowerLawPair(60, 1.2, 0.5, 5))(t)
 	res, err := SubsamplingStudy(pair.X, pair.Y, []int{15}, &StudySettings{Draws: 1, Seed: 4})
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func Predict(lambda, population, mu []float64, mTilde mat.Matrix, q float64, k i
 	if err != nil {
 		return nil, err
 	}
-	cca, _ := SpectralCCA(m, k)
+	cca := spectralCCA(m, k)
 	return &Prediction{Q: qm, M: m, CKA: cka, CCA: cca}, nil
 }
 

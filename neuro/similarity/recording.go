@@ -2,6 +2,7 @@ package similarity
 
 import (
 	"fmt"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -37,65 +38,92 @@ type RecordingComparison struct {
 // from a larger population; the power-law prior is its suggested route for
 // unknown populations.
 func CompareRecording(x, other mat.Matrix, population []float64, s *DenoiseSettings) (*RecordingComparison, error) {
-	if err := checkPair(x, other); err != nil {
-		return nil, err
-	}
-	set := s.withDefaults()
-	sx, err := NewSpectrum(x)
+	start := time.Now()
+	set, err := s.defaults()
 	if err != nil {
 		return nil, err
 	}
-	sy, err := NewSpectrum(other)
+	sset, err := set.Stieltjes.defaults()
+	if err != nil {
+		return nil, err
+	}
+	xc, yc, err := centeredPair(x, other)
+	if err != nil {
+		return nil, err
+	}
+	sx, err := fullSpectrum(xc)
+	if err != nil {
+		return nil, err
+	}
+	sy, err := fullSpectrum(yc)
 	if err != nil {
 		return nil, fmt.Errorf("%w (other representation)", err)
 	}
+	return compareSpectra(sx, sy, population, set, sset, start)
+}
+
+// compareSpectra is CompareRecording for the full spectra sx of the
+// recording and sy of the other representation.
+func compareSpectra(sx, sy *Spectrum, population []float64, set DenoiseSettings, sset StieltjesSettings, start time.Time) (*RecordingComparison, error) {
 	p, n := sx.Stimuli, sx.Neurons
-	rank := 0
-	for rank < len(sx.Values) && sx.Values[rank] > 1e-10*sx.Values[0] {
-		rank++
-	}
-	cmp := &RecordingComparison{Sample: sx, Other: sy}
+	rank, nz := nonZeroCount(sx.Values), nonZeroCount(sy.Values)
+	cmp := &RecordingComparison{Sample: sx, Other: sy, M: overlap(sx.Vectors, sy.Vectors)}
+	var err error
 	if population == nil {
-		to := min(max(3, n/4), 30, rank)
-		if to < 3 {
-			return nil, fmt.Errorf("similarity: the recording has rank %d; a power-law prior needs at least 3 non-zero modes (pass the population spectrum instead)", rank)
-		}
-		pl, err := FitPowerLaw(sx.Values, 1, to)
-		if err != nil {
+		if cmp.PowerLaw, population, err = powerLawPrior(sx.Values[:rank], p, n); err != nil {
 			return nil, err
 		}
-		var total, sum float64
-		for _, v := range sx.Values[:rank] {
-			total += v
-		}
-		population = make([]float64, p)
-		for k := 0; k < p-1; k++ {
-			population[k] = pl.Spectrum(p - 1)[k]
-			sum += population[k]
-		}
-		for k := range population {
-			population[k] *= total / sum
-		}
-		cmp.PowerLaw = pl
 	} else if len(population) != p {
 		return nil, fmt.Errorf("similarity: the population spectrum has %d eigenvalues; it must have one per stimulus (P = %d)", len(population), p)
 	}
 	cmp.Population = population
-	m, _ := Overlap(sx, sy)
-	cmp.M = m
-	// Only the rank-many non-zero sample modes carry information.
-	mr := mat.DenseCopyOf(m.Slice(0, rank, 0, len(sy.Values)))
-	nz := 0
-	for nz < len(sy.Values) && sy.Values[nz] > 1e-10*sy.Values[0] {
-		nz++
-	}
-	mr = mat.DenseCopyOf(mr.Slice(0, rank, 0, nz))
-	cmp.SampleCKA, _ = SpectralCKA(sx.Values[:rank], sy.Values[:nz], mr)
-	cmp.SampleCCA, _ = SpectralCCA(mr, set.CCAModes)
-	d, err := Denoise(mr, sx.Values[:rank], population, sy.Values[:nz], float64(p)/float64(n), s)
-	if err != nil {
+	// Only the non-zero modes carry information.
+	mr := mat.DenseCopyOf(cmp.M.Slice(0, rank, 0, nz))
+	lam, mu := sx.Values[:rank], sy.Values[:nz]
+	cmp.SampleCKA, cmp.SampleCCA = spectralCKA(lam, mu, mr), spectralCCA(mr, set.CCAModes)
+	q := float64(p) / float64(n)
+	if err := checkStieltjesInput(lam, population, q); err != nil {
 		return nil, err
 	}
-	cmp.Denoised = d
-	return cmp, nil
+	qfull := selfOverlap(lam, newStieltjesProblem(population, q, sset))
+	cmp.Denoised, err = denoiseWithQ(mr, qfull, lam, population, mu, set, start)
+	return cmp, err
+}
+
+// nonZeroCount returns the number of leading values above 1e-10 of the
+// first (a descending spectrum's rank).
+func nonZeroCount(v []float64) int {
+	r := 0
+	for r < len(v) && v[r] > 1e-10*v[0] {
+		r++
+	}
+	return r
+}
+
+// powerLawPrior fits a power law to the leading sample eigenvalues lam (the
+// non-zero ones of a recording of n neurons, p stimuli; ranks 1 to
+// max(3, n/4), capped at 30) and extends it to p−1 modes, scaled so that
+// Σλ̃ equals Σlam, with a final zero for the dimension centring removes.
+func powerLawPrior(lam []float64, p, n int) (*PowerLaw, []float64, error) {
+	to := min(max(3, n/4), 30, len(lam))
+	if to < 3 {
+		return nil, nil, fmt.Errorf("similarity: the recording has rank %d; a power-law prior needs at least 3 non-zero modes (pass the population spectrum instead)", len(lam))
+	}
+	pl, err := FitPowerLaw(lam, 1, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	var total, sum float64
+	for _, v := range lam {
+		total += v
+	}
+	population := make([]float64, p)
+	copy(population, pl.Spectrum(p-1))
+	for _, v := range population {
+		sum += v
+	}
+	for k := range population {
+		population[k] *= total / sum
+	}
+	return pl, population, nil
 }

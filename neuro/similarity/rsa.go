@@ -44,6 +44,26 @@ func RDM(x mat.Matrix, metric RDMMetric) ([]float64, error) {
 	return rdmOf("X", mat.DenseCopyOf(x), metric)
 }
 
+// SquareRDM expands an RDM from its upper-triangle vector (RDM's layout,
+// length P(P−1)/2) to the symmetric P×P matrix with a zero diagonal, as
+// scipy's squareform does, for widgets.Heatmap or matrix algebra.
+func SquareRDM(d []float64) (*mat.SymDense, error) {
+	// P(P−1)/2 = len(d) ⇒ P = (1 + √(1 + 8 len(d)))/2.
+	p := int(math.Round((1 + math.Sqrt(1+8*float64(len(d)))) / 2))
+	if len(d) == 0 || p*(p-1)/2 != len(d) {
+		return nil, fmt.Errorf("similarity: an RDM vector has P(P−1)/2 entries for some P ≥ 2; got %d", len(d))
+	}
+	m := mat.NewSymDense(p, nil)
+	k := 0
+	for i := 0; i < p; i++ {
+		for j := i + 1; j < p; j++ {
+			m.SetSym(i, j, d[k])
+			k++
+		}
+	}
+	return m, nil
+}
+
 func rdmOf(name string, x *mat.Dense, metric RDMMetric) ([]float64, error) {
 	p, n := x.Dims()
 	switch metric {
@@ -202,42 +222,23 @@ func kendallTauA(a, b []float64) float64 {
 		}
 		return b[idx[i]] < b[idx[j]]
 	})
-	// Pairs tied in a, and tied in both.
-	var tiesA, tiesAB int64
+	as, bs := make([]float64, n), make([]float64, n)
+	for i, k := range idx {
+		as[i], bs[i] = a[k], b[k]
+	}
+	// Pairs tied in a, and tied in both (within a run of equal a, b is
+	// sorted).
+	tiesA, tiesAB := tiedPairs(as), int64(0)
 	for i := 0; i < n; {
 		j := i
-		for j+1 < n && a[idx[j+1]] == a[idx[i]] {
+		for j+1 < n && as[j+1] == as[i] {
 			j++
 		}
-		m := int64(j - i + 1)
-		tiesA += m * (m - 1) / 2
-		for k := i; k <= j; {
-			l := k
-			for l+1 <= j && b[idx[l+1]] == b[idx[k]] {
-				l++
-			}
-			mm := int64(l - k + 1)
-			tiesAB += mm * (mm - 1) / 2
-			k = l + 1
-		}
+		tiesAB += tiedPairs(bs[i : j+1])
 		i = j + 1
-	}
-	bs := make([]float64, n)
-	for i, k := range idx {
-		bs[i] = b[k]
 	}
 	swaps := mergeCount(bs, make([]float64, n))
-	// Pairs tied in b (after sorting, bs is sorted).
-	var tiesB int64
-	for i := 0; i < n; {
-		j := i
-		for j+1 < n && bs[j+1] == bs[i] {
-			j++
-		}
-		m := int64(j - i + 1)
-		tiesB += m * (m - 1) / 2
-		i = j + 1
-	}
+	tiesB := tiedPairs(bs) // after sorting, bs is sorted
 	total := int64(n) * int64(n-1) / 2
 	// Untied-in-both pairs are concordant or discordant; discordant = swaps.
 	concMinusDisc := total - tiesA - tiesB + tiesAB - 2*swaps
@@ -277,4 +278,19 @@ func mergeCount(v, buf []float64) int64 {
 	}
 	copy(v, buf[:n])
 	return c
+}
+
+// tiedPairs returns the number of pairs of equal values in sorted v.
+func tiedPairs(v []float64) int64 {
+	var ties int64
+	for i := 0; i < len(v); {
+		j := i
+		for j+1 < len(v) && v[j+1] == v[i] {
+			j++
+		}
+		m := int64(j - i + 1)
+		ties += m * (m - 1) / 2
+		i = j + 1
+	}
+	return ties
 }

@@ -74,7 +74,7 @@ func TestSpearmanUsesMidRanksForTies(t *testing.T) {
 		aa += sq(ra[i] - ma)
 		bb += sq(rb[i] - mb)
 	}
-	got, _ := CompareRDMs(a, b, Spearman)
+	got := must(CompareRDMs(a, b, Spearman))(t)
 	assertClose(t, "Spearman ρ", got, ab/math.Sqrt(aa*bb), 1e-14)
 }
 
@@ -89,5 +89,31 @@ func TestRSAOfIdenticalRepresentationsIsOne(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertClose(t, "RSA(X, X)", v, 1, 1e-12)
+	}
+}
+
+// Oracle: RDM's documented index, entry (i, j) at i·P − i(i+1)/2 + (j − i − 1).
+func TestSquareRDMInvertsTheVectorLayout(t *testing.T) {
+	x := powerLawData(7, 4, 41)
+	d := must(RDM(x, Euclidean))(t)
+	m := must(SquareRDM(d))(t)
+	if r, _ := m.Dims(); r != 7 {
+		t.Fatalf("%d×%d from %d entries", r, r, len(d))
+	}
+	for i := 0; i < 7; i++ {
+		if m.At(i, i) != 0 {
+			t.Errorf("diagonal %d = %v", i, m.At(i, i))
+		}
+		for j := i + 1; j < 7; j++ {
+			want := d[i*7-i*(i+1)/2+(j-i-1)]
+			if m.At(i, j) != want || m.At(j, i) != want {
+				t.Errorf("(%d, %d) = %v, want %v", i, j, m.At(i, j), want)
+			}
+		}
+	}
+	for _, n := range []int{0, 2, 4} {
+		if _, err := SquareRDM(make([]float64, n)); err == nil {
+			t.Errorf("SquareRDM accepted %d entries", n)
+		}
 	}
 }

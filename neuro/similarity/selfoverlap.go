@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
 )
 
 // SelfOverlap returns the Ledoit–Péché matrix Q (len(lambda) × len(population))
@@ -25,20 +27,29 @@ import (
 // on the same scale as lambda: both are eig(X Xᵀ/(P·N)) of their own
 // representation.
 func SelfOverlap(lambda, population []float64, q float64, s *StieltjesSettings) (*mat.Dense, error) {
-	st, err := SolveStieltjes(lambda, population, q, s)
+	set, err := s.defaults()
 	if err != nil {
 		return nil, err
 	}
+	if err := checkStieltjesInput(lambda, population, q); err != nil {
+		return nil, err
+	}
+	return selfOverlap(lambda, newStieltjesProblem(population, q, set)), nil
+}
+
+// selfOverlap is SelfOverlap on a validated problem.
+func selfOverlap(lambda []float64, sp *stieltjesProblem) *mat.Dense {
+	population, q := sp.population, sp.q
+	st := solveStieltjes(lambda, sp)
 	at := append([]float64(nil), lambda...)
 	g := append([]complex128(nil), st.G...)
-	sp := newStieltjesProblem(population, q, s.withDefaults())
 	var moved []int
 	for i, l := range lambda {
 		if l > 0 && outsideSupport(g[i]) {
 			moved = append(moved, i)
 		}
 	}
-	parallelFor(len(moved), func(k int) {
+	parallel.For(len(moved), sp.set.Workers, func(_, k int) {
 		i := moved[k]
 		at[i], g[i] = sp.nearestEdge(lambda[i])
 	})
@@ -56,7 +67,7 @@ func SelfOverlap(lambda, population []float64, q float64, s *StieltjesSettings) 
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // outsideSupport reports a point where the limiting density vanishes.

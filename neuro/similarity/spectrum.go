@@ -3,11 +3,12 @@ package similarity
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
 )
 
 // Spectrum is the eigendecomposition of a representation's centred Gram
@@ -35,8 +36,16 @@ func NewSpectrum(x mat.Matrix) (*Spectrum, error) {
 	if err != nil {
 		return nil, err
 	}
+	return fullSpectrum(xc)
+}
+
+// fullSpectrum is NewSpectrum for a centred representation.
+func fullSpectrum(xc *mat.Dense) (*Spectrum, error) {
 	p, n := xc.Dims()
-	vals, vecs := symEigen(gramOf(xc))
+	vals, vecs, err := symEigen(gramOf(xc))
+	if err != nil {
+		return nil, err
+	}
 	scaleValues(vals, p, n)
 	return &Spectrum{Values: vals, Vectors: vecs, Stimuli: p, Neurons: n}, nil
 }
@@ -72,34 +81,50 @@ func topSpectrumCentered(name string, xc *mat.Dense, k int) (*Spectrum, error) {
 	// convergence is slow.
 	implicit := d > 400
 	maxSteps := max(4*k, d/8)
-	if n < p {
-		var v *mat.Dense
-		if implicit {
-			vals, v = topEigenOp(n, k, implicitBlock, crossOperator(xc, true), maxSteps, func() *mat.Dense { return covOf(xc) })
-		} else {
-			vals, v = topEigen(covOf(xc), k)
-		}
-		vecs = mat.NewDense(p, k, nil)
-		vecs.Mul(xc, v)
-		for j := 0; j < k; j++ {
-			if !(vals[j] > 0) {
-				break
-			}
-			s := 1 / math.Sqrt(vals[j])
-			for i := 0; i < p; i++ {
-				vecs.Set(i, j, vecs.At(i, j)*s)
-			}
-		}
-	} else if implicit {
-		vals, vecs = topEigenOp(p, k, implicitBlock, crossOperator(xc, false), maxSteps, func() *mat.Dense { return gramOf(xc) })
-	} else {
-		vals, vecs = topEigen(gramOf(xc), k)
+	var err error
+	switch {
+	case n < p:
+		vals, vecs, err = topLeftSingular(xc, k, implicit, maxSteps)
+	case implicit:
+		vals, vecs, err = topEigenOp(p, k, implicitBlock, crossOperator(xc, false, 0), maxSteps, func() *mat.Dense { return gramOf(xc) })
+	default:
+		vals, vecs, err = topEigen(gramOf(xc), k)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if vals[k-1] <= 1e-12*vals[0] {
 		return nil, fmt.Errorf("similarity: %s (%d×%d) has rank below the %d modes requested (eigenvalue %d is %.3g of the largest)", name, p, n, k, k, vals[k-1]/vals[0])
 	}
 	scaleValues(vals, p, n)
 	return &Spectrum{Values: vals, Vectors: vecs, Stimuli: p, Neurons: n}, nil
+}
+
+// topLeftSingular returns the k largest eigenvalues of X Xᵀ and their unit
+// eigenvectors for a centred x with fewer columns than rows, from the
+// covariance XᵀX (explicit, or implicit when asked): uᵢ = X vᵢ / √λᵢ.
+func topLeftSingular(xc *mat.Dense, k int, implicit bool, maxSteps int) ([]float64, *mat.Dense, error) {
+	p, n := xc.Dims()
+	var vals []float64
+	var v *mat.Dense
+	var err error
+	if implicit {
+		vals, v, err = topEigenOp(n, k, implicitBlock, crossOperator(xc, true, 0), maxSteps, func() *mat.Dense { return covOf(xc) })
+	} else {
+		vals, v, err = topEigen(covOf(xc), k)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	vecs := mat.NewDense(p, k, nil)
+	vecs.Mul(xc, v)
+	for j := 0; j < k && vals[j] > 0; j++ {
+		s := 1 / math.Sqrt(vals[j])
+		for i := 0; i < p; i++ {
+			vecs.Set(i, j, vecs.At(i, j)*s)
+		}
+	}
+	return vals, vecs, nil
 }
 
 func scaleValues(vals []float64, p, n int) {
@@ -116,18 +141,26 @@ func Overlap(a, b *Spectrum) (*mat.Dense, error) {
 	if a == nil || b == nil || a.Vectors == nil || b.Vectors == nil {
 		return nil, fmt.Errorf("similarity: Overlap needs two spectra with eigenvectors")
 	}
-	pa, ka := a.Vectors.Dims()
-	pb, kb := b.Vectors.Dims()
+	pa, _ := a.Vectors.Dims()
+	pb, _ := b.Vectors.Dims()
 	if pa != pb {
 		return nil, fmt.Errorf("similarity: spectra cover %d and %d stimuli; they must match", pa, pb)
 	}
+	return overlap(a.Vectors, b.Vectors), nil
+}
+
+// overlap returns the squared inner products (uᵢ·vₐ)² of the columns of u
+// and v, which have the same number of rows.
+func overlap(u, v mat.Matrix) *mat.Dense {
+	_, ka := u.Dims()
+	_, kb := v.Dims()
 	m := mat.NewDense(ka, kb, nil)
-	m.Mul(a.Vectors.T(), b.Vectors)
+	m.Mul(u.T(), v)
 	raw := m.RawMatrix()
 	for i := range raw.Data {
 		raw.Data[i] *= raw.Data[i]
 	}
-	return m, nil
+	return m
 }
 
 // SpectralCKA returns Σ_{i,a} λᵢ μₐ M_ia / sqrt(Σᵢ λᵢ² Σₐ μₐ²), which equals
@@ -135,13 +168,42 @@ func Overlap(a, b *Spectrum) (*mat.Dense, error) {
 // cover fewer modes than the spectra (rows ≤ len(λ), columns ≤ len(μ));
 // the normalisation always uses every eigenvalue given.
 func SpectralCKA(lambda, mu []float64, m mat.Matrix) (float64, error) {
-	if m == nil {
+	if isNil(m) {
 		return 0, fmt.Errorf("similarity: overlap matrix M is nil")
 	}
 	r, c := m.Dims()
 	if r > len(lambda) || c > len(mu) {
 		return 0, fmt.Errorf("similarity: overlap matrix M is %d×%d but the spectra have %d and %d eigenvalues", r, c, len(lambda), len(mu))
 	}
+	if err := checkSpectrum("first", lambda); err != nil {
+		return 0, err
+	}
+	if err := checkSpectrum("second", mu); err != nil {
+		return 0, err
+	}
+	if err := checkFinite("M", m); err != nil {
+		return 0, err
+	}
+	if !hasNonZero(lambda) || !hasNonZero(mu) {
+		return 0, fmt.Errorf("similarity: a spectrum is identically zero")
+	}
+	return spectralCKA(lambda, mu, m), nil
+}
+
+// hasNonZero reports whether some value of v is not zero.
+func hasNonZero(v []float64) bool {
+	for _, x := range v {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// spectralCKA is SpectralCKA without the checks: m has at most len(lambda)
+// rows and len(mu) columns, and neither spectrum is zero.
+func spectralCKA(lambda, mu []float64, m mat.Matrix) float64 {
+	r, c := m.Dims()
 	var num float64
 	for i := 0; i < r; i++ {
 		var s float64
@@ -157,10 +219,7 @@ func SpectralCKA(lambda, mu []float64, m mat.Matrix) (float64, error) {
 	for _, v := range mu {
 		m2 += v * v
 	}
-	if l2 == 0 || m2 == 0 {
-		return 0, fmt.Errorf("similarity: a spectrum is identically zero")
-	}
-	return num / math.Sqrt(l2*m2), nil
+	return num / math.Sqrt(l2*m2)
 }
 
 // SpectralCCA returns CCA_k = (1/k) Σ_{i<k, a<k} M_ia, the mean squared
@@ -168,12 +227,20 @@ func SpectralCKA(lambda, mu []float64, m mat.Matrix) (float64, error) {
 // overlap matrix is M. Modes missing from M (fewer than k rows or columns)
 // count as zero overlap.
 func SpectralCCA(m mat.Matrix, k int) (float64, error) {
-	if m == nil {
+	if isNil(m) {
 		return 0, fmt.Errorf("similarity: overlap matrix M is nil")
 	}
 	if k < 1 {
 		return 0, fmt.Errorf("similarity: CCA needs k >= 1 modes, got %d", k)
 	}
+	if err := checkFinite("M", m); err != nil {
+		return 0, err
+	}
+	return spectralCCA(m, k), nil
+}
+
+// spectralCCA is SpectralCCA without the checks (k >= 1).
+func spectralCCA(m mat.Matrix, k int) float64 {
 	r, c := m.Dims()
 	var s float64
 	for i := 0; i < min(k, r); i++ {
@@ -181,7 +248,7 @@ func SpectralCCA(m mat.Matrix, k int) (float64, error) {
 			s += m.At(i, a)
 		}
 	}
-	return s / float64(k), nil
+	return s / float64(k)
 }
 
 // ModeDecomposition splits CKA and CCA_k into mode-pair contributions.
@@ -243,82 +310,23 @@ func ModePairs(a, b *Spectrum, k int) (*ModeDecomposition, error) {
 // matrix-matrix product packs X first, and matrix-vector products stream X
 // once per vector (NumPy's eigsh does that, two passes per vector). Here
 // each half of the product streams X once for the whole block, row by row
-// (T += xᵢ ⊗ vᵢ, then dᵢ = xᵢ·T), split over GOMAXPROCS goroutines, in
-// pure Go whatever the BLAS.
-func crossOperator(x *mat.Dense, cov bool) func(dst, src *mat.Dense) {
-	xr := x.RawMatrix()
-	p, n := xr.Rows, xr.Cols
-	workers := max(1, min(runtime.GOMAXPROCS(0), p/64))
-	var t, part [][]float64 // t[c] is column c of XᵀV (length N)
-	rows := func(w int) (int, int) { return w * p / workers, (w + 1) * p / workers }
-	row := func(i int) []float64 { return xr.Data[i*xr.Stride : i*xr.Stride+n] }
-	// accumulate sets t[c] = Σᵢ x_i · u[i][c] over all rows.
-	accumulate := func(u func(i, c int) float64, b int) {
-		if len(t) < b {
-			t = make([][]float64, b)
-			part = make([][]float64, b*workers)
-			for c := range t {
-				t[c] = make([]float64, n)
-			}
-			for c := range part {
-				part[c] = make([]float64, n)
-			}
-		}
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				acc := part[w*b : (w+1)*b]
-				for c := range acc {
-					clear(acc[c])
-				}
-				lo, hi := rows(w)
-				for i := lo; i < hi; i++ {
-					xi := row(i)
-					for c := 0; c < b; c++ {
-						if a := u(i, c); a != 0 {
-							floats.AddScaled(acc[c], a, xi)
-						}
-					}
-				}
-			}(w)
-		}
-		wg.Wait()
-		for c := 0; c < b; c++ {
-			copy(t[c], part[c])
-			for w := 1; w < workers; w++ {
-				floats.Add(t[c], part[w*b+c])
-			}
-		}
-	}
-	// project sets out(i, c) = xᵢ · y[c] for all rows.
-	project := func(y [][]float64, b int, out func(i, c int, v float64)) {
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				lo, hi := rows(w)
-				for i := lo; i < hi; i++ {
-					xi := row(i)
-					for c := 0; c < b; c++ {
-						out(i, c, floats.Dot(xi, y[c]))
-					}
-				}
-			}(w)
-		}
-		wg.Wait()
-	}
+// (T += xᵢ ⊗ vᵢ, then dᵢ = xᵢ·T), in pure Go whatever the BLAS, over row
+// chunks run by parallel.For on workers goroutines (0: GOMAXPROCS). The
+// chunk boundaries depend only on P, and the per-chunk sums of T are added
+// in chunk order, so the result does not depend on workers.
+func crossOperator(x *mat.Dense, cov bool, workers int) func(dst, src *mat.Dense) {
+	o := &crossOp{x: x.RawMatrix(), workers: workers}
+	o.chunks = parallel.Chunks(o.x.Rows, min(16, max(1, o.x.Rows/64)))
 	if !cov {
 		return func(dst, src *mat.Dense) {
 			_, b := src.Dims()
-			accumulate(src.At, b)
-			project(t, b, dst.Set)
+			o.accumulate(src.At, b)
+			o.project(o.t, b, dst.Set)
 		}
 	}
 	var mid *mat.Dense
 	return func(dst, src *mat.Dense) {
+		p := o.x.Rows
 		_, b := src.Dims()
 		if mid == nil || mid.RawMatrix().Cols < b {
 			mid = mat.NewDense(p, b, nil)
@@ -328,10 +336,67 @@ func crossOperator(x *mat.Dense, cov bool) func(dst, src *mat.Dense) {
 		for c := range ys {
 			ys[c] = mat.Col(nil, c, src)
 		}
-		project(ys, b, m.Set)
-		accumulate(m.At, b)
+		o.project(ys, b, m.Set)
+		o.accumulate(m.At, b)
 		for c := 0; c < b; c++ {
-			dst.SetCol(c, t[c])
+			dst.SetCol(c, o.t[c])
 		}
 	}
+}
+
+// crossOp holds X (P×N, row-major), its row chunks and the buffers of
+// crossOperator.
+type crossOp struct {
+	x       blas64.General
+	chunks  [][2]int
+	workers int
+	t, part [][]float64 // t[c] is column c of XᵀV (length N); part holds it per chunk
+}
+
+func (o *crossOp) row(i int) []float64 { return o.x.Data[i*o.x.Stride : i*o.x.Stride+o.x.Cols] }
+
+// accumulate sets t[c] = Σᵢ xᵢ · u(i, c) over all rows, for c < b.
+func (o *crossOp) accumulate(u func(i, c int) float64, b int) {
+	n := o.x.Cols
+	if len(o.t) < b {
+		o.t, o.part = make([][]float64, b), make([][]float64, b*len(o.chunks))
+		for c := range o.t {
+			o.t[c] = make([]float64, n)
+		}
+		for c := range o.part {
+			o.part[c] = make([]float64, n)
+		}
+	}
+	parallel.For(len(o.chunks), o.workers, func(_, ch int) {
+		acc := o.part[ch*b : (ch+1)*b]
+		for c := range acc {
+			clear(acc[c])
+		}
+		for i := o.chunks[ch][0]; i < o.chunks[ch][1]; i++ {
+			xi := o.row(i)
+			for c := 0; c < b; c++ {
+				if a := u(i, c); a != 0 {
+					floats.AddScaled(acc[c], a, xi)
+				}
+			}
+		}
+	})
+	for c := 0; c < b; c++ {
+		copy(o.t[c], o.part[c])
+		for ch := 1; ch < len(o.chunks); ch++ {
+			floats.Add(o.t[c], o.part[ch*b+c])
+		}
+	}
+}
+
+// project calls out(i, c, xᵢ · y[c]) for every row i and c < b.
+func (o *crossOp) project(y [][]float64, b int, out func(i, c int, v float64)) {
+	parallel.For(len(o.chunks), o.workers, func(_, ch int) {
+		for i := o.chunks[ch][0]; i < o.chunks[ch][1]; i++ {
+			xi := o.row(i)
+			for c := 0; c < b; c++ {
+				out(i, c, floats.Dot(xi, y[c]))
+			}
+		}
+	})
 }

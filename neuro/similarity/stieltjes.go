@@ -4,14 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // StieltjesSettings tunes SolveStieltjes. A nil *StieltjesSettings means
-// the defaults documented on each field.
+// the defaults documented on each field; a zero field means its default.
 type StieltjesSettings struct {
 	// Eta is the imaginary offset η of z = λ − iη, relative to the mean of
 	// the non-zero population eigenvalues, at which the continuation hands
@@ -20,38 +20,46 @@ type StieltjesSettings struct {
 	// StartEta is the first, large η of the continuation, relative to the
 	// largest population eigenvalue. Default 1.
 	StartEta float64
-	// Reduction is the factor by which η shrinks between continuation
-	// levels. Default 0.5.
+	// Reduction is the factor in (0, 1) by which η shrinks between
+	// continuation levels. Default 0.5.
 	Reduction float64
 	// Tolerance bounds the relative residual |g − T(g)| / |g| at which a
-	// level counts as solved. Default 1e-13.
+	// level counts as solved. Default 1e-13; a negative value never stops
+	// early (every level takes MaxIterations steps).
 	Tolerance float64
 	// MaxIterations caps the Newton/fixed-point steps per continuation level
 	// and point. Default 200.
 	MaxIterations int
+	// Workers solve points in parallel; 0 means runtime.GOMAXPROCS(0).
+	// Results do not depend on it.
+	Workers int
 }
 
-func (s *StieltjesSettings) withDefaults() StieltjesSettings {
-	d := StieltjesSettings{Eta: 1e-6, StartEta: 1, Reduction: 0.5, Tolerance: 1e-13, MaxIterations: 200}
-	if s == nil {
-		return d
+// defaults fills in the documented defaults and rejects values no default
+// can mean.
+func (s *StieltjesSettings) defaults() (StieltjesSettings, error) {
+	var d StieltjesSettings
+	if s != nil {
+		d = *s
 	}
-	if s.Eta > 0 {
-		d.Eta = s.Eta
+	for _, f := range []struct {
+		name string
+		v    *float64
+		def  float64
+	}{{"Eta", &d.Eta, 1e-6}, {"StartEta", &d.StartEta, 1}, {"Reduction", &d.Reduction, 0.5}} {
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+		if !(*f.v > 0) || math.IsInf(*f.v, 0) {
+			return d, fmt.Errorf("similarity: StieltjesSettings.%s = %v; want a positive finite value (0 for the default)", f.name, *f.v)
+		}
 	}
-	if s.StartEta > 0 {
-		d.StartEta = s.StartEta
+	if d.Reduction >= 1 {
+		return d, fmt.Errorf("similarity: StieltjesSettings.Reduction = %v; want a factor in (0, 1)", d.Reduction)
 	}
-	if s.Reduction > 0 && s.Reduction < 1 {
-		d.Reduction = s.Reduction
-	}
-	if s.Tolerance > 0 {
-		d.Tolerance = s.Tolerance
-	}
-	if s.MaxIterations > 0 {
-		d.MaxIterations = s.MaxIterations
-	}
-	return d
+	d.Tolerance = run.Tolerance(d.Tolerance, 1e-13)
+	d.MaxIterations = run.Iterations(d.MaxIterations, 200)
+	return d, nil
 }
 
 // StieltjesResult is the solution of the generalised Marchenko–Pastur
@@ -63,13 +71,13 @@ type StieltjesResult struct {
 	// Hilbert[i] = h(λᵢ) = Re g and Density[i] = ρ(λᵢ) = Im g / π, the
 	// limiting sample eigenvalue density.
 	Hilbert, Density []float64
-	// Converged reports whether every point met the tolerance at the final η;
-	// Failed lists the points that did not.
-	Converged bool
-	Failed    []int
-	// Iterations is the total number of Newton or fixed-point steps.
-	Iterations int
-	Runtime    time.Duration
+	// Failed lists the points that did not reach the tolerance.
+	Failed []int
+	// Stats: Status is Converged when every point met the tolerance and
+	// IterationLimit otherwise; Objective is the largest relative residual
+	// |g − T(g)| / |g| over the points; Iterations counts the Newton and
+	// fixed-point steps of all points.
+	run.Stats
 }
 
 // SolveStieltjes solves, at each point λᵢ of lambda, the generalised
@@ -91,11 +99,20 @@ type StieltjesResult struct {
 // root off the real axis is unique.
 func SolveStieltjes(lambda, population []float64, q float64, s *StieltjesSettings) (*StieltjesResult, error) {
 	start := time.Now()
-	set := s.withDefaults()
+	set, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
 	if err := checkStieltjesInput(lambda, population, q); err != nil {
 		return nil, err
 	}
-	sol := newStieltjesProblem(population, q, set)
+	res := solveStieltjes(lambda, newStieltjesProblem(population, q, set))
+	res.Runtime = time.Since(start)
+	return res, nil
+}
+
+// solveStieltjes is SolveStieltjes on a validated problem.
+func solveStieltjes(lambda []float64, sol *stieltjesProblem) *StieltjesResult {
 	res := &StieltjesResult{
 		G:       make([]complex128, len(lambda)),
 		Hilbert: make([]float64, len(lambda)),
@@ -103,20 +120,32 @@ func SolveStieltjes(lambda, population []float64, q float64, s *StieltjesSetting
 	}
 	iters := make([]int, len(lambda))
 	oks := make([]bool, len(lambda))
-	parallelFor(len(lambda), func(i int) {
+	parallel.For(len(lambda), sol.set.Workers, func(_, i int) {
 		res.G[i], iters[i], oks[i] = sol.solve(lambda[i])
 	})
+	res.Status = run.Converged
 	for i, g := range res.G {
 		res.Hilbert[i] = real(g)
 		res.Density[i] = imag(g) / math.Pi
 		res.Iterations += iters[i]
+		res.Objective = math.Max(res.Objective, sol.residual(lambda[i], g))
 		if !oks[i] {
 			res.Failed = append(res.Failed, i)
+			res.Status = run.IterationLimit
 		}
 	}
-	res.Converged = len(res.Failed) == 0
-	res.Runtime = time.Since(start)
-	return res, nil
+	return res
+}
+
+// residual returns |g − T(g)| / |g| at z = λ, or at the hand-over η for
+// λ ≤ 0, where the solution is reported.
+func (sp *stieltjesProblem) residual(lambda float64, g complex128) float64 {
+	z := complex(lambda, 0)
+	if !(lambda > 0) {
+		z = complex(lambda, -sp.etaLow)
+	}
+	t, _ := sp.eval(z, g)
+	return cmplx.Abs(g-t) / cmplx.Abs(g)
 }
 
 func checkStieltjesInput(lambda, population []float64, q float64) error {
@@ -155,17 +184,18 @@ func checkStieltjesInput(lambda, population []float64, q float64) error {
 // stieltjesProblem holds the population spectrum with its zero eigenvalues
 // counted separately (each contributes 1/z to g).
 type stieltjesProblem struct {
-	pop     []float64 // positive population eigenvalues
-	zeros   float64   // number of zero eigenvalues
-	p       float64   // total dimension P
-	q       float64
-	set     StieltjesSettings
-	etaLow  float64
-	etaHigh float64
+	population []float64 // all P population eigenvalues
+	pop        []float64 // positive population eigenvalues
+	zeros      float64   // number of zero eigenvalues
+	p          float64   // total dimension P
+	q          float64
+	set        StieltjesSettings
+	etaLow     float64
+	etaHigh    float64
 }
 
 func newStieltjesProblem(population []float64, q float64, set StieltjesSettings) *stieltjesProblem {
-	sp := &stieltjesProblem{p: float64(len(population)), q: q, set: set}
+	sp := &stieltjesProblem{population: population, p: float64(len(population)), q: q, set: set}
 	var sum, top float64
 	for _, v := range population {
 		if v > 0 {
@@ -347,31 +377,4 @@ func (sp *stieltjesProblem) newton(z, g complex128) (complex128, int, bool) {
 		}
 	}
 	return g, sp.set.MaxIterations, cmplx.Abs(f) <= tol*cmplx.Abs(g)
-}
-
-// parallelFor runs f(0), …, f(n−1) on GOMAXPROCS goroutines.
-func parallelFor(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // Oracle: the Marchenko–Pastur closed form for λ̃ ≡ 1,
@@ -26,7 +28,7 @@ func TestStieltjesMatchesMarchenkoPastur(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !res.Converged {
+		if res.Status != run.Converged {
 			t.Fatalf("q=%v: points %v did not converge", q, res.Failed)
 		}
 		var worst float64
@@ -73,7 +75,7 @@ func TestStieltjesConvergesWherePlainIterationStalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Converged {
+	if res.Status != run.Converged {
 		t.Fatalf("continuation solver failed at %v", res.Failed)
 	}
 	t.Logf("plain fixed point failed at %d of %d points; continuation converged at all (%d steps)", plainFailed, len(lam), res.Iterations)
@@ -96,7 +98,7 @@ func TestSelfOverlapRowsSumToOne(t *testing.T) {
 				c.Set(i, j, c.At(i, j)*s)
 			}
 		}
-		vals, _ := symEigen(covOf(c))
+		vals, _ := mustEigen(t, covOf(c))
 		lam := vals[:min(n, 299)]
 		for i := range lam {
 			lam[i] /= 300 * float64(n)
@@ -105,7 +107,7 @@ func TestSelfOverlapRowsSumToOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, _ := SolveStieltjes(lam, pop, q, nil)
+		st := must(SolveStieltjes(lam, pop, q, nil))(t)
 		r, _ := qm.Dims()
 		inside := 0
 		for i := 0; i < r; i++ {
@@ -135,7 +137,7 @@ func TestLocalizeCountsLeadingModes(t *testing.T) {
 	if loc.Localized != 3 || loc.EffectiveDimension[1] != 1/0.6 {
 		t.Fatalf("Localize = %+v", loc)
 	}
-	loc, _ = Localize(q, 0.7)
+	loc = must(Localize(q, 0.7))(t)
 	if loc.Localized != 1 {
 		t.Fatalf("threshold 0.7: %d localized, want 1", loc.Localized)
 	}

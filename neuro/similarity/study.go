@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
+	"github.com/neuronb/neuronb/neuro/replicates"
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 // StudySettings tunes SubsamplingStudy. A nil *StudySettings means the
-// defaults documented on each field.
+// defaults documented on each field; a zero field means its default.
 type StudySettings struct {
 	// Draws is the number of Monte Carlo recordings per neuron count.
 	// Default 50.
@@ -21,52 +23,54 @@ type StudySettings struct {
 	Sampling Sampling
 	// CCAModes is k of CCA_k. Default 10.
 	CCAModes int
-	// Seed makes the study reproducible; draw d at neuron count N uses its
-	// own stream, so results do not depend on Workers.
+	// Seed makes the study reproducible; draw d at the i-th neuron count
+	// uses its own stream PCG(Seed, i<<32 | d), so results do not depend
+	// on Workers.
 	Seed uint64
-	// Workers run draws in parallel. Default runtime.GOMAXPROCS(0).
+	// Workers run draws in parallel; 0 means runtime.GOMAXPROCS(0).
+	// Results do not depend on it.
 	Workers int
 	// DenoiseEachDraw also denoises every single recording (what a user with
-	// one recording gets) and reports their mean and standard error. It
-	// costs one Denoise per draw.
+	// one recording gets) and reports their mean and spread. It costs one
+	// Denoise per draw.
 	DenoiseEachDraw bool
 	// Denoise tunes the denoiser; nil means its defaults (CCAModes is taken
-	// from this struct).
+	// from this struct, and its Progress is not used).
 	Denoise *DenoiseSettings
-	// Progress, if not nil, is called after every finished draw with the
-	// number done, the total, and the sample CKA of that draw.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, if not nil, is called after every draw, in draw order, with
+	// the metric "sample CKA" of that draw; Iteration counts the draws done
+	// over all neuron counts. It can stop the study (see run.Progress):
+	// the result then holds the neuron counts finished before the stop.
+	Progress run.Progress `json:"-"`
 }
 
-func (s *StudySettings) withDefaults() StudySettings {
-	d := StudySettings{Draws: 50, CCAModes: 10, Workers: runtime.GOMAXPROCS(0)}
-	if s == nil {
-		return d
+// defaults fills in the documented defaults and validates the nested
+// settings.
+func (s *StudySettings) defaults() (StudySettings, DenoiseSettings, StieltjesSettings, error) {
+	var d StudySettings
+	if s != nil {
+		d = *s
 	}
-	if s.Draws > 0 {
-		d.Draws = s.Draws
+	d.Draws = run.Iterations(d.Draws, 50)
+	d.CCAModes = run.Iterations(d.CCAModes, 10)
+	if d.Sampling != GaussianProjection && d.Sampling != NeuronSubsampling {
+		return d, DenoiseSettings{}, StieltjesSettings{}, fmt.Errorf("similarity: StudySettings.Sampling = %d is not a sampling model", int(d.Sampling))
 	}
-	if s.CCAModes > 0 {
-		d.CCAModes = s.CCAModes
+	ds, err := d.Denoise.defaults()
+	if err != nil {
+		return d, ds, StieltjesSettings{}, err
 	}
-	if s.Workers > 0 {
-		d.Workers = s.Workers
-	}
-	d.Sampling, d.Seed, d.DenoiseEachDraw, d.Denoise, d.Progress = s.Sampling, s.Seed, s.DenoiseEachDraw, s.Denoise, s.Progress
-	return d
-}
-
-// Estimate is a Monte Carlo mean with its standard error.
-type Estimate struct {
-	Mean, SE float64
+	ds.CCAModes, ds.Progress = d.CCAModes, nil
+	ss, err := ds.Stieltjes.defaults()
+	return d, ds, ss, err
 }
 
 // StudyPoint holds everything measured and predicted at one neuron count.
 type StudyPoint struct {
 	Neurons int
-	// SampleCKA and SampleCCA: the measures of the recordings, mean ± s.e.
-	// over draws.
-	SampleCKA, SampleCCA Estimate
+	// SampleCKA and SampleCCA: the measures of the recordings, summarised
+	// over draws (mean, standard error, 95% t interval, spread).
+	SampleCKA, SampleCCA replicates.Summary
 	// PredictedCKA and PredictedCCA: the random-matrix forecast from each
 	// draw's sample eigenvalues alone, E[M] ≈ Q(λ) M̃, averaged over draws.
 	PredictedCKA, PredictedCCA float64
@@ -75,11 +79,13 @@ type StudyPoint struct {
 	// "estimated" curves).
 	DenoisedCKA, DenoisedCCA float64
 	// DrawDenoisedCKA and DrawDenoisedCCA: Denoise applied to each recording
-	// separately (only with StudySettings.DenoiseEachDraw).
-	DrawDenoisedCKA, DrawDenoisedCCA Estimate
-	// UnbiasedCKA: the moment-based baseline (ratio of draw-averaged
-	// moments; s.e. by the delta method).
-	UnbiasedCKA Estimate
+	// separately, summarised over draws (only with
+	// StudySettings.DenoiseEachDraw).
+	DrawDenoisedCKA, DrawDenoisedCCA replicates.Summary
+	// UnbiasedCKA: the moment-based baseline, the ratio of draw-averaged
+	// moments; its SE (and interval) by the delta method, its Min and Max
+	// those of the single-draw ratios.
+	UnbiasedCKA replicates.Summary
 	// SampleEigenvalues: the non-zero sample eigenvalues averaged over draws.
 	SampleEigenvalues []float64
 	// SelfOverlap and SelfOverlapTheory: Q_ii measured (mean over draws of
@@ -94,6 +100,24 @@ type StudyPoint struct {
 	Denoised   *DenoiseResult
 }
 
+// Localized returns the number of leading modes whose self-overlap Q_ii
+// exceeds threshold (≤ 0: the paper's 1/2), measured and predicted.
+func (p *StudyPoint) Localized(threshold float64) (measured, theory int) {
+	if threshold <= 0 {
+		threshold = 0.5
+	}
+	return leadingAbove(p.SelfOverlap, threshold), leadingAbove(p.SelfOverlapTheory, threshold)
+}
+
+// leadingAbove counts the leading entries of v above threshold.
+func leadingAbove(v []float64, threshold float64) int {
+	n := 0
+	for n < len(v) && v[n] > threshold {
+		n++
+	}
+	return n
+}
+
 // StudyResult compares theory, Monte Carlo and denoised estimates over a
 // list of neuron counts.
 type StudyResult struct {
@@ -106,7 +130,10 @@ type StudyResult struct {
 	PopulationOverlap *mat.Dense
 	Points            []StudyPoint
 	Settings          StudySettings
-	Runtime           time.Duration
+	// Stats: Status is Finished, or Stopped by Progress; Iterations counts
+	// the draws; Objective is the mean sample CKA at the last neuron count
+	// in Points.
+	run.Stats
 }
 
 // SubsamplingStudy records neurons from the population pop many times at
@@ -119,9 +146,49 @@ type StudyResult struct {
 // each one cost O(K·N² + N·K·A) instead of O(P²·N) (K population and A other
 // modes) and is exact: a Gaussian projection of X̃ = Ũ diag(σ) Wᵀ has
 // coordinates diag(σ) WᵀR in that basis, and WᵀR is again i.i.d. Gaussian.
+//
+// When Progress stops the study, the result (Status Stopped) holds the
+// neuron counts finished before, and an error of Progress other than
+// run.ErrStop is returned with it.
 func SubsamplingStudy(pop, other mat.Matrix, neurons []int, s *StudySettings) (*StudyResult, error) {
 	start := time.Now()
-	set := s.withDefaults()
+	set, ds, ss, err := s.defaults()
+	if err != nil {
+		return nil, err
+	}
+	b, err := checkStudy(pop, other, neurons, set.Sampling)
+	if err != nil {
+		return nil, err
+	}
+	res := &StudyResult{Population: b.popPadded, Other: b.mu, PopulationOverlap: b.mTilde, Settings: set}
+	res.PopulationCKA = spectralCKA(b.lam, b.mu, b.mTilde)
+	res.PopulationCCA = spectralCCA(b.mTilde, set.CCAModes)
+	res.Status = run.Finished
+	cfg := drawConfig{set: set, denoise: ds, stieltjes: ss}
+	for ni, n := range neurons {
+		draws, stop, err := b.drawAll(ni, n, len(neurons)*set.Draws, cfg, res)
+		if stop {
+			res.Status = run.Stopped
+			res.Runtime = time.Since(start)
+			return res, err
+		}
+		if err != nil {
+			return nil, err
+		}
+		pt, err := b.summarise(n, draws, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("similarity: N = %d: %w", n, err)
+		}
+		res.Points = append(res.Points, *pt)
+		res.Objective = pt.SampleCKA.Mean
+	}
+	res.Runtime = time.Since(start)
+	return res, nil
+}
+
+// checkStudy validates SubsamplingStudy's arguments and builds the
+// population's eigenbasis.
+func checkStudy(pop, other mat.Matrix, neurons []int, sampling Sampling) (*studyBasis, error) {
 	if err := checkRepresentation("population", pop); err != nil {
 		return nil, err
 	}
@@ -139,62 +206,53 @@ func SubsamplingStudy(pop, other mat.Matrix, neurons []int, s *StudySettings) (*
 		if n < 2 {
 			return nil, fmt.Errorf("similarity: neuron count %d (index %d) is below 2", n, i)
 		}
-		if set.Sampling == NeuronSubsampling && n > nt {
+		if sampling == NeuronSubsampling && n > nt {
 			return nil, fmt.Errorf("similarity: neuron count %d (index %d) exceeds the population's %d neurons", n, i, nt)
 		}
 	}
-	b, err := newStudyBasis(pop, other)
-	if err != nil {
-		return nil, err
-	}
-	res := &StudyResult{Population: b.popPadded, Other: b.mu, PopulationOverlap: b.mTilde, Settings: set}
-	res.PopulationCKA, _ = SpectralCKA(b.lam, b.mu, b.mTilde)
-	res.PopulationCCA, _ = SpectralCCA(b.mTilde, set.CCAModes)
+	return newStudyBasis(pop, other)
+}
 
-	total := len(neurons) * set.Draws
-	done := 0
-	var mu sync.Mutex
-	for ni, n := range neurons {
-		draws := make([]studyDraw, set.Draws)
-		jobs := make(chan int)
-		var wg sync.WaitGroup
-		var firstErr error
-		for w := 0; w < set.Workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for d := range jobs {
-					rng := rand.New(rand.NewPCG(set.Seed, uint64(ni)<<32|uint64(d)))
-					dr, err := b.draw(n, set, rng)
-					mu.Lock()
-					if err != nil && firstErr == nil {
-						firstErr = fmt.Errorf("similarity: N = %d, draw %d: %w", n, d, err)
-					}
-					draws[d] = dr
-					done++
-					if set.Progress != nil {
-						set.Progress(done, total, dr.cka)
-					}
-					mu.Unlock()
-				}
-			}()
-		}
-		for d := 0; d < set.Draws; d++ {
-			jobs <- d
-		}
-		close(jobs)
-		wg.Wait()
-		if firstErr != nil {
-			return nil, firstErr
-		}
-		pt, err := b.summarise(n, draws, set)
+// drawConfig is what every draw needs besides the basis.
+type drawConfig struct {
+	set       StudySettings
+	denoise   DenoiseSettings
+	stieltjes StieltjesSettings
+}
+
+// drawAll records the Draws recordings at the ni-th neuron count n, in
+// batches of parallel draws whose progress is reported in draw order, so
+// that a stop after draw d is the same on any number of workers. It
+// reports stop when Progress stopped the study (with Progress's error, if
+// any).
+func (b *studyBasis) drawAll(ni, n, total int, cfg drawConfig, res *StudyResult) ([]studyDraw, bool, error) {
+	set := cfg.set
+	draws := make([]studyDraw, set.Draws)
+	batch := 2 * parallel.Workers(set.Workers)
+	for lo := 0; lo < set.Draws; lo += batch {
+		hi := min(lo+batch, set.Draws)
+		err := parallel.ForErr(hi-lo, set.Workers, func(_, k int) error {
+			d := lo + k
+			rng := rand.New(rand.NewPCG(set.Seed, uint64(ni)<<32|uint64(d)))
+			dr, err := b.draw(n, cfg, rng)
+			if err != nil {
+				return fmt.Errorf("similarity: N = %d, draw %d: %w", n, d, err)
+			}
+			draws[d] = dr
+			return nil
+		})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		res.Points = append(res.Points, *pt)
+		for d := lo; d < hi; d++ {
+			res.Iterations++
+			step := run.Step{Iteration: res.Iterations, MaxIterations: total, Metric: "sample CKA", Value: draws[d].cka}
+			if stop, err := set.Progress.Report(step); stop {
+				return nil, true, err
+			}
+		}
 	}
-	res.Runtime = time.Since(start)
-	return res, nil
+	return draws, false, nil
 }
 
 // studyBasis is the population in its own eigenbasis.
@@ -223,21 +281,22 @@ func newStudyBasis(pop, other mat.Matrix) (*studyBasis, error) {
 	p, nt := xc.Dims()
 	_, n2 := yc.Dims()
 	b := &studyBasis{p: p, nt: nt}
-	lam, vecs := nonZeroModes(xc)
-	b.lam, b.vecs = lam, vecs
-	k := len(lam)
+	if b.lam, b.vecs, err = nonZeroModes(xc); err != nil {
+		return nil, err
+	}
+	k := len(b.lam)
 	b.coords = mat.NewDense(k, nt, nil)
-	b.coords.Mul(vecs.T(), xc)
+	b.coords.Mul(b.vecs.T(), xc)
 	b.popPadded = make([]float64, p)
-	copy(b.popPadded, lam)
-	mu, v2 := nonZeroModes(yc)
+	copy(b.popPadded, b.lam)
+	mu, v2, err := nonZeroModes(yc)
+	if err != nil {
+		return nil, err
+	}
 	b.mu = mu
 	b.signed = mat.NewDense(k, len(mu), nil)
-	b.signed.Mul(vecs.T(), v2)
-	b.mTilde = mat.DenseCopyOf(b.signed)
-	for i, v := range b.mTilde.RawMatrix().Data {
-		b.mTilde.RawMatrix().Data[i] = v * v
-	}
+	b.signed.Mul(b.vecs.T(), v2)
+	b.mTilde = squared(b.signed)
 	if n2 >= 2 && p >= 4 {
 		b.ys = mat.DenseCopyOf(yc)
 		b.ys.Scale(1/math.Sqrt(float64(p*n2)), b.ys)
@@ -246,37 +305,53 @@ func newStudyBasis(pop, other mat.Matrix) (*studyBasis, error) {
 	return b, nil
 }
 
+// squared returns a copy of a with every entry squared.
+func squared(a *mat.Dense) *mat.Dense {
+	out := mat.DenseCopyOf(a)
+	for i, v := range out.RawMatrix().Data {
+		out.RawMatrix().Data[i] = v * v
+	}
+	return out
+}
+
 // nonZeroModes returns the eigenvalues eig(X Xᵀ/(P·N)) above rounding and
 // their unit eigenvectors (P×K), from the smaller of the Gram and
 // covariance matrices.
-func nonZeroModes(xc *mat.Dense) ([]float64, *mat.Dense) {
+func nonZeroModes(xc *mat.Dense) ([]float64, *mat.Dense, error) {
 	p, n := xc.Dims()
-	var vals []float64
-	var vecs *mat.Dense
-	if n < p {
-		var v *mat.Dense
-		vals, v = symEigen(covOf(xc))
-		vecs = mat.NewDense(p, n, nil)
-		vecs.Mul(xc, v)
-	} else {
-		vals, vecs = symEigen(gramOf(xc))
+	vals, vecs, err := eigenCoordinates(xc)
+	if err != nil {
+		return nil, nil, err
 	}
-	k := 0
-	for k < len(vals) && vals[k] > 1e-10*vals[0] {
-		k++
-	}
-	out := mat.DenseCopyOf(vecs.Slice(0, p, 0, k))
-	if n < p {
-		for j := 0; j < k; j++ {
-			s := 1 / math.Sqrt(vals[j])
-			for i := 0; i < p; i++ {
-				out.Set(i, j, out.At(i, j)*s)
-			}
-		}
-	}
+	k := nonZeroCount(vals)
 	vals = vals[:k]
 	scaleValues(vals, p, n)
-	return vals, out
+	return vals, mat.DenseCopyOf(vecs.Slice(0, p, 0, k)), nil
+}
+
+// eigenCoordinates returns the eigenvalues of X Xᵀ (descending, not
+// scaled) and unit eigenvectors (rows × min(rows, cols)) of a centred x,
+// from its Gram matrix or, when x has fewer columns than rows, from XᵀX
+// (eigenvector uᵢ = X vᵢ / √λᵢ; columns of zero eigenvalues stay
+// unnormalised).
+func eigenCoordinates(x *mat.Dense) ([]float64, *mat.Dense, error) {
+	r, c := x.Dims()
+	if c >= r {
+		return symEigen(gramOf(x))
+	}
+	vals, v, err := symEigen(covOf(x))
+	if err != nil {
+		return nil, nil, err
+	}
+	vecs := mat.NewDense(r, c, nil)
+	vecs.Mul(x, v)
+	for j := 0; j < c && vals[j] > 1e-10*vals[0]; j++ {
+		s := 1 / math.Sqrt(vals[j])
+		for i := 0; i < r; i++ {
+			vecs.Set(i, j, vecs.At(i, j)*s)
+		}
+	}
+	return vals, vecs, nil
 }
 
 // studyDraw is what one recording contributes.
@@ -293,12 +368,13 @@ type studyDraw struct {
 	predCCA  float64
 }
 
-func (b *studyBasis) draw(n int, set StudySettings, rng *rand.Rand) (studyDraw, error) {
+// record draws the coordinates in the population eigenbasis (K×n) of a
+// recording of n neurons.
+func (b *studyBasis) record(n int, how Sampling, rng *rand.Rand) *mat.Dense {
 	k := len(b.lam)
 	c := mat.NewDense(k, n, nil)
 	cr := c.RawMatrix()
-	switch set.Sampling {
-	case NeuronSubsampling:
+	if how == NeuronSubsampling {
 		idx := rng.Perm(b.nt)[:n]
 		for i := 0; i < k; i++ {
 			src := b.coords.RawRowView(i)
@@ -307,137 +383,86 @@ func (b *studyBasis) draw(n int, set StudySettings, rng *rand.Rand) (studyDraw, 
 				dst[col] = src[j]
 			}
 		}
-	default:
-		for i := 0; i < k; i++ {
-			sd := math.Sqrt(b.lam[i] * float64(b.p))
-			dst := cr.Data[i*cr.Stride : i*cr.Stride+n]
-			for j := range dst {
-				dst[j] = rng.NormFloat64() * sd
-			}
+		return c
+	}
+	for i := 0; i < k; i++ {
+		sd := math.Sqrt(b.lam[i] * float64(b.p))
+		dst := cr.Data[i*cr.Stride : i*cr.Stride+n]
+		for j := range dst {
+			dst[j] = rng.NormFloat64() * sd
 		}
 	}
+	return c
+}
+
+// draw measures one recording: its spectrum and overlaps, the sample
+// measures, the moments of the baseline, and the theory at its
+// eigenvalues (and its own denoised estimate when asked).
+func (b *studyBasis) draw(n int, cfg drawConfig, rng *rand.Rand) (studyDraw, error) {
+	k := len(b.lam)
+	c := b.record(n, cfg.set.Sampling, rng)
 	// Sample eigenpairs in population coordinates: columns of e.
-	norm := 1 / (float64(b.p) * float64(n))
-	var lam []float64
-	var e *mat.Dense
-	if n <= k {
-		s := covOf(c)
-		vals, v := symEigen(s)
-		e = mat.NewDense(k, n, nil)
-		e.Mul(c, v)
-		lam = vals
-	} else {
-		lam, e = symEigen(gramOf(c))
+	lam, e, err := eigenCoordinates(c)
+	if err != nil {
+		return studyDraw{}, err
 	}
-	r := 0
-	for r < len(lam) && lam[r] > 1e-10*lam[0] {
-		r++
-	}
+	r := nonZeroCount(lam)
 	lam = lam[:r]
-	if n <= k {
-		for j := 0; j < r; j++ {
-			sc := 1 / math.Sqrt(lam[j])
-			for i := 0; i < k; i++ {
-				e.Set(i, j, e.At(i, j)*sc)
-			}
-		}
-	}
 	e = mat.DenseCopyOf(e.Slice(0, k, 0, r))
-	for i := range lam {
-		lam[i] *= norm
-	}
+	scaleValues(lam, b.p, n)
 	m := mat.NewDense(r, len(b.mu), nil)
 	m.Mul(e.T(), b.signed)
-	for i, v := range m.RawMatrix().Data {
-		m.RawMatrix().Data[i] = v * v
-	}
-	dr := studyDraw{lam: lam, m: m, qdiag: make([]float64, min(r, k))}
+	dr := studyDraw{lam: lam, m: squared(m), qdiag: make([]float64, min(r, k))}
 	for i := range dr.qdiag {
 		dr.qdiag[i] = sq(e.At(i, i))
 	}
-	dr.cka, _ = SpectralCKA(lam, b.mu, m)
-	dr.cca, _ = SpectralCCA(m, set.CCAModes)
-	if b.selfY != 0 && n >= 2 {
+	dr.cka = spectralCKA(lam, b.mu, dr.m)
+	dr.cca = spectralCCA(dr.m, cfg.set.CCAModes)
+	if b.selfY != 0 {
 		x := mat.NewDense(b.p, n, nil)
 		x.Mul(b.vecs, c)
 		x.Scale(1/math.Sqrt(float64(b.p*n)), x)
 		dr.moments = CKAMoments{Cross: momentTerms(x, b.ys, false), SelfX: momentTerms(x, x, true), SelfY: b.selfY}
 	}
-	ds := denoiseSettingsFor(set)
-	qd, err := SelfOverlap(lam, b.popPadded, float64(b.p)/float64(n), ds.Stieltjes)
-	if err != nil {
+	q := float64(b.p) / float64(n)
+	if err := checkStieltjesInput(lam, b.popPadded, q); err != nil {
 		return dr, err
 	}
-	dr.q = qd
+	dr.q = selfOverlap(lam, newStieltjesProblem(b.popPadded, q, cfg.stieltjes))
 	pm := mat.NewDense(r, len(b.mu), nil)
-	pm.Mul(qd.Slice(0, r, 0, k), b.mTilde)
-	dr.predCKA, _ = SpectralCKA(lam, b.mu, pm)
-	dr.predCCA, _ = SpectralCCA(pm, set.CCAModes)
-	if set.DenoiseEachDraw {
-		d := denoiseWithQ(m, qd, lam, b.popPadded, b.mu, ds.withDefaults(), time.Now())
+	pm.Mul(dr.q.Slice(0, r, 0, k), b.mTilde)
+	dr.predCKA = spectralCKA(lam, b.mu, pm)
+	dr.predCCA = spectralCCA(pm, cfg.set.CCAModes)
+	if cfg.set.DenoiseEachDraw {
+		d, err := denoiseWithQ(dr.m, dr.q, lam, b.popPadded, b.mu, cfg.denoise, time.Now())
+		if err != nil {
+			return dr, err
+		}
 		dr.dCKA, dr.dCCA = d.CKA, d.CCA
 	}
 	return dr, nil
 }
 
-func denoiseSettingsFor(set StudySettings) *DenoiseSettings {
-	var ds DenoiseSettings
-	if set.Denoise != nil {
-		ds = *set.Denoise
-	}
-	ds.CCAModes = set.CCAModes
-	ds.Progress = nil
-	return &ds
-}
-
-func (b *studyBasis) summarise(n int, draws []studyDraw, set StudySettings) (*StudyPoint, error) {
+// summarise averages the draws at one neuron count and denoises their mean
+// overlap matrix.
+func (b *studyBasis) summarise(n int, draws []studyDraw, cfg drawConfig) (*StudyPoint, error) {
 	pt := &StudyPoint{Neurons: n}
-	t := float64(len(draws))
-	r := len(draws[0].lam)
+	r, nq := len(draws[0].lam), len(draws[0].qdiag)
 	for _, d := range draws {
-		r = min(r, len(d.lam))
+		r, nq = min(r, len(d.lam)), min(nq, len(d.qdiag))
 	}
-	pt.SampleEigenvalues = make([]float64, r)
-	pt.MeanOverlap = mat.NewDense(r, len(b.mu), nil)
-	nq := len(draws[0].qdiag)
-	for _, d := range draws {
-		nq = min(nq, len(d.qdiag))
-	}
-	pt.SelfOverlap = make([]float64, nq)
-	var cka, cca, dcka, dcca, pcka, pcca []float64
-	var mom [3][]float64
-	for _, d := range draws {
-		for i := 0; i < r; i++ {
-			pt.SampleEigenvalues[i] += d.lam[i] / t
-		}
-		for i := 0; i < r; i++ {
-			dst := pt.MeanOverlap.RawRowView(i)
-			for a, v := range d.m.RawRowView(i) {
-				dst[a] += v / t
-			}
-		}
-		for i := 0; i < nq; i++ {
-			pt.SelfOverlap[i] += d.qdiag[i] / t
-		}
-		cka = append(cka, d.cka)
-		pcka = append(pcka, d.predCKA)
-		pcca = append(pcca, d.predCCA)
-		cca = append(cca, d.cca)
-		dcka = append(dcka, d.dCKA)
-		dcca = append(dcca, d.dCCA)
-		mom[0] = append(mom[0], d.moments.Cross)
-		mom[1] = append(mom[1], d.moments.SelfX)
-		mom[2] = append(mom[2], d.moments.SelfY)
-	}
-	pt.SampleCKA, pt.SampleCCA = meanSE(cka), meanSE(cca)
-	if set.DenoiseEachDraw {
-		pt.DrawDenoisedCKA, pt.DrawDenoisedCCA = meanSE(dcka), meanSE(dcca)
+	var err error
+	if err = pt.summariseDraws(draws, r, nq, cfg.set.DenoiseEachDraw); err != nil {
+		return nil, err
 	}
 	if b.selfY != 0 {
-		pt.UnbiasedCKA = momentRatio(mom)
+		if pt.UnbiasedCKA, err = momentRatio(draws); err != nil {
+			return nil, err
+		}
 	}
 	// Q averaged over draws: E[M] = E[Q(λ)] M̃ when the Ledoit–Péché
 	// formula holds draw by draw.
+	t := float64(len(draws))
 	qbar := mat.NewDense(r, b.p, nil)
 	for _, d := range draws {
 		for i := 0; i < r; i++ {
@@ -449,50 +474,102 @@ func (b *studyBasis) summarise(n int, draws []studyDraw, set StudySettings) (*St
 	}
 	mt := mat.NewDense(b.p, len(b.mu), nil)
 	mt.Slice(0, len(b.lam), 0, len(b.mu)).(*mat.Dense).Copy(b.mTilde)
-	ds := denoiseSettingsFor(set)
 	pm := mat.NewDense(r, len(b.mu), nil)
 	pm.Mul(qbar, mt)
-	pred := &Prediction{Q: qbar, M: pm}
-	pred.CKA, _ = SpectralCKA(pt.SampleEigenvalues, b.mu, pm)
-	pred.CCA, _ = SpectralCCA(pm, set.CCAModes)
-	pt.Prediction = pred
-	pt.PredictedCKA, pt.PredictedCCA = meanSE(pcka).Mean, meanSE(pcca).Mean
+	pt.Prediction = &Prediction{Q: qbar, M: pm, CKA: spectralCKA(pt.SampleEigenvalues, b.mu, pm), CCA: spectralCCA(pm, cfg.set.CCAModes)}
 	pt.SelfOverlapTheory = make([]float64, nq)
 	for i := range pt.SelfOverlapTheory {
-		pt.SelfOverlapTheory[i] = pred.Q.At(i, i)
+		pt.SelfOverlapTheory[i] = qbar.At(i, i)
 	}
-	den := denoiseWithQ(pt.MeanOverlap, qbar, pt.SampleEigenvalues, b.popPadded, b.mu, ds.withDefaults(), time.Now())
-	pt.Denoised = den
-	pt.DenoisedCKA, pt.DenoisedCCA = den.CKA, den.CCA
+	if pt.Denoised, err = denoiseWithQ(pt.MeanOverlap, qbar, pt.SampleEigenvalues, b.popPadded, b.mu, cfg.denoise, time.Now()); err != nil {
+		return nil, err
+	}
+	pt.DenoisedCKA, pt.DenoisedCCA = pt.Denoised.CKA, pt.Denoised.CCA
 	return pt, nil
 }
 
-func meanSE(v []float64) Estimate {
-	var m float64
+// summariseDraws fills the Monte Carlo averages of pt: the first r sample
+// eigenvalues and rows of M, the first nq self-overlaps, and the summaries
+// of the per-draw measures.
+func (pt *StudyPoint) summariseDraws(draws []studyDraw, r, nq int, denoised bool) error {
+	t := float64(len(draws))
+	pt.SampleEigenvalues = make([]float64, r)
+	pt.MeanOverlap = mat.NewDense(r, draws[0].m.RawMatrix().Cols, nil)
+	pt.SelfOverlap = make([]float64, nq)
+	var cka, cca, dcka, dcca, pcka, pcca []float64
+	for _, d := range draws {
+		for i := 0; i < r; i++ {
+			pt.SampleEigenvalues[i] += d.lam[i] / t
+			dst := pt.MeanOverlap.RawRowView(i)
+			for a, v := range d.m.RawRowView(i) {
+				dst[a] += v / t
+			}
+		}
+		for i := 0; i < nq; i++ {
+			pt.SelfOverlap[i] += d.qdiag[i] / t
+		}
+		cka, cca = append(cka, d.cka), append(cca, d.cca)
+		pcka, pcca = append(pcka, d.predCKA), append(pcca, d.predCCA)
+		dcka, dcca = append(dcka, d.dCKA), append(dcca, d.dCCA)
+	}
+	var err error
+	if pt.SampleCKA, err = replicates.Summarize(cka); err != nil {
+		return fmt.Errorf("sample CKA: %w", err)
+	}
+	if pt.SampleCCA, err = replicates.Summarize(cca); err != nil {
+		return fmt.Errorf("sample CCA: %w", err)
+	}
+	pt.PredictedCKA, pt.PredictedCCA = mean(pcka), mean(pcca)
+	if denoised {
+		if pt.DrawDenoisedCKA, err = replicates.Summarize(dcka); err != nil {
+			return fmt.Errorf("denoised CKA of single draws: %w", err)
+		}
+		if pt.DrawDenoisedCCA, err = replicates.Summarize(dcca); err != nil {
+			return fmt.Errorf("denoised CCA of single draws: %w", err)
+		}
+	}
+	return nil
+}
+
+func mean(v []float64) float64 {
+	var s float64
 	for _, x := range v {
-		m += x
+		s += x
 	}
-	m /= float64(len(v))
-	if len(v) < 2 {
-		return Estimate{Mean: m}
-	}
-	var ss float64
-	for _, x := range v {
-		ss += sq(x - m)
-	}
-	return Estimate{Mean: m, SE: math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))}
+	return s / float64(len(v))
 }
 
 // momentRatio is the paper's estimate x₁/√(x₂x₃) of draw-averaged moments
-// with its delta-method standard error.
-func momentRatio(mom [3][]float64) Estimate {
+// with its delta-method standard error; Min and Max are those of the
+// single-draw ratios.
+func momentRatio(draws []studyDraw) (replicates.Summary, error) {
+	var mom [3][]float64
+	var single []float64
+	for _, d := range draws {
+		m := d.moments
+		mom[0], mom[1], mom[2] = append(mom[0], m.Cross), append(mom[1], m.SelfX), append(mom[2], m.SelfY)
+		single = append(single, m.CKA())
+	}
 	var x, s [3]float64
 	for i := range mom {
-		e := meanSE(mom[i])
-		x[i] = e.Mean
-		s[i] = e.SE // standard error of the mean moment
+		e, err := replicates.Summarize(mom[i])
+		if err != nil {
+			return replicates.Summary{}, fmt.Errorf("moment %d of the unbiased CKA: %w", i, err)
+		}
+		x[i], s[i] = e.Mean, e.SE
 	}
 	y := x[0] / math.Sqrt(x[1]*x[2])
 	v := sq(s[0])/(x[1]*x[2]) + sq(x[0])*sq(s[1])/(4*x[1]*x[1]*x[1]*x[2]) + sq(x[0])*sq(s[2])/(4*x[2]*x[2]*x[2]*x[1])
-	return Estimate{Mean: y, SE: math.Sqrt(v)}
+	n := len(draws)
+	out := replicates.Summary{N: n, Mean: y, SE: math.Sqrt(v), SD: math.Sqrt(v * float64(n)), Min: math.Inf(1), Max: math.Inf(-1)}
+	for _, c := range single {
+		if !math.IsNaN(c) && !math.IsInf(c, 0) {
+			out.Min, out.Max = math.Min(out.Min, c), math.Max(out.Max, c)
+		}
+	}
+	if math.IsInf(out.Min, 0) {
+		out.Min, out.Max = y, y
+	}
+	out.Lo, out.Hi = out.Interval(0.95)
+	return out, nil
 }

@@ -63,7 +63,7 @@ func TestDenoisingRecoversPopulationCKA(t *testing.T) {
 			t.Errorf("N=%d: sample CKA %.4f is not biased low", p.Neurons, p.SampleCKA.Mean)
 		}
 	}
-	same, _ := PowerLawPair(200, 1.2, 1, 7)
+	same := must(PowerLawPair(200, 1.2, 1, 7))(t)
 	res, err = SubsamplingStudy(same.X, same.Y, []int{10}, &StudySettings{Draws: 50, Seed: 13})
 	if err != nil {
 		t.Fatal(err)
@@ -108,26 +108,30 @@ func TestCCAFlipIsUndoneByDenoising(t *testing.T) {
 // draw by draw, the CKA, CCA and eigenvalues that SampleNeurons followed by
 // NewSpectrum, Overlap, SpectralCKA and SpectralCCA give.
 func TestStudyDrawMatchesDirectSimulation(t *testing.T) {
-	pair, _ := PowerLawPair(60, 1.1, 0.6, 2)
+	pair := must(PowerLawPair(60, 1.1, 0.6, 2))(t)
 	b, err := newStudyBasis(pair.X, pair.Y)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := (&StudySettings{Sampling: NeuronSubsampling}).withDefaults()
+	set, ds, ss, err := (&StudySettings{Sampling: NeuronSubsampling}).defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := drawConfig{set: set, denoise: ds, stieltjes: ss}
 	for _, n := range []int{8, 45} {
-		dr, err := b.draw(n, set, rand.New(rand.NewPCG(5, uint64(n))))
+		dr, err := b.draw(n, cfg, rand.New(rand.NewPCG(5, uint64(n))))
 		if err != nil {
 			t.Fatal(err)
 		}
-		x, _ := SampleNeurons(pair.X, n, NeuronSubsampling, rand.New(rand.NewPCG(5, uint64(n))))
-		want, _ := LinearCKA(x, pair.Y)
+		x := must(SampleNeurons(pair.X, n, NeuronSubsampling, rand.New(rand.NewPCG(5, uint64(n)))))(t)
+		want := must(LinearCKA(x, pair.Y))(t)
 		assertClose(t, "draw CKA", dr.cka, want, 1e-10)
-		sx, _ := NewSpectrum(x)
-		sy, _ := NewSpectrum(pair.Y)
-		m, _ := Overlap(sx, sy)
+		sx := must(NewSpectrum(x))(t)
+		sy := must(NewSpectrum(pair.Y))(t)
+		m := must(Overlap(sx, sy))(t)
 		// With fewer than 10 neurons only the n non-zero sample modes count;
 		// the rest of a full basis spans an arbitrary null space.
-		cca, _ := SpectralCCA(m.Slice(0, min(n, 59), 0, 60), 10)
+		cca := must(SpectralCCA(m.Slice(0, min(n, 59), 0, 60), 10))(t)
 		assertClose(t, "draw CCA_10", dr.cca, cca, 1e-9)
 		for i, l := range dr.lam {
 			assertClose(t, "sample eigenvalue", l, sx.Values[i], 1e-12*sx.Values[0])
@@ -142,21 +146,21 @@ func TestStudyDrawMatchesDirectSimulation(t *testing.T) {
 func TestSamplersKeepVariancePerNeuron(t *testing.T) {
 	pop := powerLawData(30, 80, 21)
 	rng := rand.New(rand.NewPCG(1, 2))
-	x, _ := SampleNeurons(pop, 20, NeuronSubsampling, rng)
-	s, _ := NewSpectrum(x)
+	x := must(SampleNeurons(pop, 20, NeuronSubsampling, rng))(t)
+	s := must(NewSpectrum(x))(t)
 	paper := mat.DenseCopyOf(x)
 	paper.Scale(math.Sqrt(80.0/20), paper)
-	xc, _ := centered("X", paper)
-	vals, _ := symEigen(gramOf(xc))
+	xc := must(centered("X", paper))(t)
+	vals, _ := mustEigen(t, gramOf(xc))
 	for i := 0; i < 5; i++ {
 		assertClose(t, "eigenvalue, paper normalisation", vals[i]/(30*80), s.Values[i], 1e-12)
 	}
-	popc, _ := centered("pop", pop)
+	popc := must(centered("pop", pop))(t)
 	want := frobDot(popc, popc) / 80
 	var mean float64
 	const draws = 400
 	for d := 0; d < draws; d++ {
-		g, _ := SampleNeurons(popc, 10, GaussianProjection, rng)
+		g := must(SampleNeurons(popc, 10, GaussianProjection, rng))(t)
 		mean += frobDot(g, g) / 10 / draws
 	}
 	assertClose(t, "E[tr(XXᵀ)/N] / (tr(X̃X̃ᵀ)/Ñ)", mean/want, 1, 0.05)
@@ -166,12 +170,12 @@ func TestSamplersKeepVariancePerNeuron(t *testing.T) {
 // with no knowledge of the population spectrum (power-law prior), and with
 // the true spectrum supplied.
 func TestCompareRecordingDenoisesOneRecording(t *testing.T) {
-	pair, _ := PowerLawPair(200, 1.2, 0.5, 9)
+	pair := must(PowerLawPair(200, 1.2, 0.5, 9))(t)
 	var sampleMean, fitMean, trueMean float64
 	const draws = 12
-	pop, _ := NewSpectrum(pair.X)
+	pop := must(NewSpectrum(pair.X))(t)
 	for d := 0; d < draws; d++ {
-		x, _ := SampleNeurons(pair.X, 40, GaussianProjection, rand.New(rand.NewPCG(8, uint64(d))))
+		x := must(SampleNeurons(pair.X, 40, GaussianProjection, rand.New(rand.NewPCG(8, uint64(d)))))(t)
 		c, err := CompareRecording(x, pair.Y, nil, nil)
 		if err != nil {
 			t.Fatal(err)

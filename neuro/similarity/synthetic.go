@@ -121,51 +121,16 @@ func PowerLawPair(p int, alpha, targetCKA float64, seed uint64) (*Pair, error) {
 	basis := centredBasis(p, rng)
 	x := populationOn(basis, lam)
 	if targetCKA == 1 {
-		pr := &Pair{X: x, Y: mat.DenseCopyOf(x), CKA: 1, CCA: 1}
-		return pr, nil
+		return &Pair{X: x, Y: mat.DenseCopyOf(x), CKA: 1, CCA: 1}, nil
 	}
-	c := haarOrthogonal(d, rng)
-	theta := make([]float64, d/2)
-	for i := range theta {
-		theta[i] = (2*rng.Float64() - 1) * math.Pi
-	}
-	var l2 float64
-	for _, v := range lam {
-		l2 += v * v
-	}
-	rot := mat.NewDense(d, d, nil)
-	o := mat.NewDense(d, d, nil)
-	// overlapAt returns O(t) = Cᵀ Rot(t) C, the population eigenvector
-	// overlaps, and the CKA it implies.
-	overlapAt := func(t float64) float64 {
-		rot.Copy(c)
-		for k, th := range theta {
-			cs, sn := math.Cos(t*th), math.Sin(t*th)
-			r0, r1 := rot.RawRowView(2*k), rot.RawRowView(2*k+1)
-			c0, c1 := c.RawRowView(2*k), c.RawRowView(2*k+1)
-			for j := range r0 {
-				r0[j] = cs*c0[j] - sn*c1[j]
-				r1[j] = sn*c0[j] + cs*c1[j]
-			}
-		}
-		o.Mul(c.T(), rot)
-		var num float64
-		for i := 0; i < d; i++ {
-			row := o.RawRowView(i)
-			for a, v := range row {
-				num += lam[i] * lam[a] * v * v
-			}
-		}
-		return num / l2
-	}
-	lo, hi := 0.0, 1.0
-	if ck := overlapAt(hi); ck > targetCKA {
+	path := newRotationPath(lam, rng)
+	if ck := path.cka(1); ck > targetCKA {
 		return nil, fmt.Errorf("similarity: the rotation reaches CKA %.3f at most; target %.3f is too low for p = %d, alpha = %v", ck, targetCKA, p, alpha)
 	}
-	t := 0.5
+	lo, hi, t := 0.0, 1.0, 0.5
 	for it := 0; it < 60; it++ {
 		t = 0.5 * (lo + hi)
-		ck := overlapAt(t)
+		ck := path.cka(t)
 		if math.Abs(ck-targetCKA) < 1e-4 {
 			break
 		}
@@ -175,18 +140,65 @@ func PowerLawPair(p int, alpha, targetCKA float64, seed uint64) (*Pair, error) {
 			hi = t
 		}
 	}
-	ck := overlapAt(t)
+	ck := path.cka(t)
 	b2 := mat.NewDense(p, d, nil)
-	b2.Mul(basis, o)
+	b2.Mul(basis, path.o)
 	pr := &Pair{X: x, Y: populationOn(b2, lam), CKA: ck, Time: t}
-	var cca float64
 	for i := 0; i < min(10, d); i++ {
 		for a := 0; a < min(10, d); a++ {
-			cca += sq(o.At(i, a))
+			pr.CCA += sq(path.o.At(i, a))
 		}
 	}
-	pr.CCA = cca / 10
+	pr.CCA /= 10
 	return pr, nil
+}
+
+// rotationPath is the geodesic exp(tA) of the rotation group with a random
+// skew-symmetric generator A = C diag(rotations by θₖ) Cᵀ (Haar eigenbasis C,
+// angles uniform in (−π, π)), acting on eigenvectors with spectrum lam.
+type rotationPath struct {
+	lam    []float64
+	l2     float64 // Σ λ²
+	c      *mat.Dense
+	theta  []float64
+	rot, o *mat.Dense // scratch, and O(t) after the last call to cka
+}
+
+func newRotationPath(lam []float64, rng *rand.Rand) *rotationPath {
+	d := len(lam)
+	rp := &rotationPath{lam: lam, c: haarOrthogonal(d, rng), theta: make([]float64, d/2),
+		rot: mat.NewDense(d, d, nil), o: mat.NewDense(d, d, nil)}
+	for i := range rp.theta {
+		rp.theta[i] = (2*rng.Float64() - 1) * math.Pi
+	}
+	for _, v := range lam {
+		rp.l2 += v * v
+	}
+	return rp
+}
+
+// cka sets o to O(t) = Cᵀ Rot(t) C, the population eigenvector overlaps
+// after rotating by exp(tA), and returns the CKA they imply,
+// Σ λᵢ λₐ O_ia² / Σ λ².
+func (rp *rotationPath) cka(t float64) float64 {
+	rp.rot.Copy(rp.c)
+	for k, th := range rp.theta {
+		cs, sn := math.Cos(t*th), math.Sin(t*th)
+		r0, r1 := rp.rot.RawRowView(2*k), rp.rot.RawRowView(2*k+1)
+		c0, c1 := rp.c.RawRowView(2*k), rp.c.RawRowView(2*k+1)
+		for j := range r0 {
+			r0[j] = cs*c0[j] - sn*c1[j]
+			r1[j] = sn*c0[j] + cs*c1[j]
+		}
+	}
+	rp.o.Mul(rp.c.T(), rp.rot)
+	var num float64
+	for i := range rp.lam {
+		for a, v := range rp.o.RawRowView(i) {
+			num += rp.lam[i] * rp.lam[a] * v * v
+		}
+	}
+	return num / rp.l2
 }
 
 // FlipModels are the three representations of the paper's "CCA flip"
@@ -217,61 +229,10 @@ func FlipTriple(p int, seed uint64) (*FlipModels, error) {
 	d := p - 1
 	lam := PowerLawSpectrum(d, 1.2)
 	basis := centredBasis(p, rng)
-	type pin struct {
-		model, target int
-		overlap       float64
-	}
-	build := func(pins []pin) *mat.Dense {
-		// Six orthonormal directions orthogonal to target modes 0…5.
-		g := mat.NewDense(d, 6, nil)
-		for i := 6; i < d; i++ {
-			for j := 0; j < 6; j++ {
-				g.Set(i, j, rng.NormFloat64())
-			}
-		}
-		w := haarColumns(g)
-		u := mat.NewDense(d, d, nil)
-		assigned := map[int]bool{}
-		next := 0
-		for _, pn := range pins {
-			for i := 0; i < d; i++ {
-				u.Set(i, pn.model, math.Sqrt(1-pn.overlap)*w.At(i, next))
-			}
-			u.Set(pn.target, pn.model, math.Sqrt(pn.overlap))
-			assigned[pn.model] = true
-			next++
-		}
-		for m := 0; m < 6; m++ {
-			if !assigned[m] {
-				for i := 0; i < d; i++ {
-					u.Set(i, m, w.At(i, next))
-				}
-				next++
-			}
-		}
-		// Complete with a Haar basis of the orthogonal complement.
-		top := mat.DenseCopyOf(u.Slice(0, d, 0, 6))
-		rest := mat.NewDense(d, d-6, nil)
-		for i := range rest.RawMatrix().Data {
-			rest.RawMatrix().Data[i] = rng.NormFloat64()
-		}
-		for pass := 0; pass < 2; pass++ {
-			c := mat.NewDense(6, d-6, nil)
-			c.Mul(top.T(), rest)
-			var pr mat.Dense
-			pr.Mul(top, c)
-			rest.Sub(rest, &pr)
-		}
-		rest = haarColumns(rest)
-		u.Slice(0, d, 6, d).(*mat.Dense).Copy(rest)
-		var b mat.Dense
-		b.Mul(basis, u)
-		return populationOn(&b, lam)
-	}
 	f := &FlipModels{
 		Target: populationOn(basis, lam),
-		Model1: build([]pin{{5, 0, 0.65}, {4, 1, 0.65}, {3, 2, 0.65}}),
-		Model2: build([]pin{{0, 5, 0.9}, {1, 4, 0.7}, {2, 3, 0.7}}),
+		Model1: pinnedModel(basis, lam, []modePin{{5, 0, 0.65}, {4, 1, 0.65}, {3, 2, 0.65}}, rng),
+		Model2: pinnedModel(basis, lam, []modePin{{0, 5, 0.9}, {1, 4, 0.7}, {2, 3, 0.7}}, rng),
 	}
 	var err error
 	if f.CKA1, err = LinearCKA(f.Target, f.Model1); err != nil {
@@ -287,4 +248,68 @@ func FlipTriple(p int, seed uint64) (*FlipModels, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// modePin fixes the squared overlap of a model's mode with a target mode.
+type modePin struct {
+	model, target int
+	overlap       float64
+}
+
+// pinnedModel builds a representation with spectrum lam on the target's
+// eigenbasis basis whose eigenvector of mode pn.model has squared overlap
+// pn.overlap with target mode pn.target for each pin (the rest of it in
+// directions orthogonal to target modes 0…5), the other modes 0…5 in those
+// directions too, and modes 6… a Haar basis of the orthogonal complement.
+func pinnedModel(basis *mat.Dense, lam []float64, pins []modePin, rng *rand.Rand) *mat.Dense {
+	d := len(lam)
+	// Six orthonormal directions orthogonal to target modes 0…5.
+	g := mat.NewDense(d, 6, nil)
+	for i := 6; i < d; i++ {
+		for j := 0; j < 6; j++ {
+			g.Set(i, j, rng.NormFloat64())
+		}
+	}
+	w := haarColumns(g)
+	u := mat.NewDense(d, d, nil)
+	assigned := map[int]bool{}
+	next := 0
+	for _, pn := range pins {
+		for i := 0; i < d; i++ {
+			u.Set(i, pn.model, math.Sqrt(1-pn.overlap)*w.At(i, next))
+		}
+		u.Set(pn.target, pn.model, math.Sqrt(pn.overlap))
+		assigned[pn.model] = true
+		next++
+	}
+	for m := 0; m < 6; m++ {
+		if !assigned[m] {
+			for i := 0; i < d; i++ {
+				u.Set(i, m, w.At(i, next))
+			}
+			next++
+		}
+	}
+	u.Slice(0, d, 6, d).(*mat.Dense).Copy(complementBasis(mat.DenseCopyOf(u.Slice(0, d, 0, 6)), rng))
+	var b mat.Dense
+	b.Mul(basis, u)
+	return populationOn(&b, lam)
+}
+
+// complementBasis returns a Haar-random orthonormal basis (d × (d−k)) of
+// the orthogonal complement of the orthonormal columns of top (d×k).
+func complementBasis(top *mat.Dense, rng *rand.Rand) *mat.Dense {
+	d, k := top.Dims()
+	rest := mat.NewDense(d, d-k, nil)
+	for i := range rest.RawMatrix().Data {
+		rest.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	for pass := 0; pass < 2; pass++ {
+		c := mat.NewDense(k, d-k, nil)
+		c.Mul(top.T(), rest)
+		var pr mat.Dense
+		pr.Mul(top, c)
+		rest.Sub(rest, &pr)
+	}
+	return haarColumns(rest)
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/neuronb/neuronb/neuro/parallel"
 )
 
 // checkFinite reports the first NaN or Inf entry of x, naming the argument.
@@ -157,21 +159,20 @@ func centeredPair(x, y mat.Matrix) (xc, yc *mat.Dense, err error) {
 	if err = checkPairShape(x, y); err != nil {
 		return nil, nil, err
 	}
-	// Centring is memory-bound: the two representations go on the two
-	// cores at once.
-	var errY error
-	done := make(chan struct{})
-	go func() {
-		yc, errY = centered("Y", y)
-		close(done)
-	}()
-	xc, err = centered("X", x)
-	<-done
-	if err != nil {
-		return nil, nil, err
-	}
-	if errY != nil {
-		return nil, nil, errY
+	// Centring is memory-bound: the two representations go on two cores at
+	// once. X's error is reported first when both fail.
+	var errs [2]error
+	parallel.For(2, 0, func(_, i int) {
+		if i == 0 {
+			xc, errs[0] = centered("X", x)
+		} else {
+			yc, errs[1] = centered("Y", y)
+		}
+	})
+	for _, e := range errs {
+		if e != nil {
+			return nil, nil, e
+		}
 	}
 	return xc, yc, nil
 }

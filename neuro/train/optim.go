@@ -1,7 +1,7 @@
 // Package train is the one place neuro/ trains networks: the optimizers
 // every package uses, whether its gradients come from explicit gradient
-// code (an MLP's layers, one spiking layer's BPTT) or from GoMLX's
-// automatic differentiation (transformers, denoisers with many parts).
+// code or from GoMLX's automatic differentiation, the training loop and
+// checkpoints.
 //
 // Parameters are plain row-major matrices (Param) that carry their own
 // gradient buffer; a model hands its parameters to an optimizer once, in
@@ -13,6 +13,32 @@
 // its incoming weights (a row of the layer's weight matrix, out × in) and
 // its outgoing weights (a column of the next layer's), and the optimizer's
 // moments for both.
+//
+// Loop is the training loop (Settings with MaxIterations, Seed and a
+// run.Progress that sees the "loss" and can stop training; a Result with
+// run.Stats and the loss of every step); SaveParams and LoadParams write
+// and read parameters as safetensors checkpoints.
+//
+// # Where gradients come from
+//
+// Two routes feed the same optimizers:
+//
+//   - Explicit gradient code, for small fixed shapes where it is simpler
+//     and faster than building a graph: an MLP's layers, one spiking
+//     layer's backpropagation through time. Check it against finite
+//     differences.
+//   - GoMLX (github.com/gomlx/gomlx v0.26.0, pure-Go backend), for deep or
+//     irregular models (transformers, denoisers with many parts), never a
+//     home-made general autodiff: subpackage autodiff compiles a loss and
+//     its gradient with respect to Params and writes the gradient into
+//     their Grad buffers, so the optimizer runs in Go on the same
+//     parameters (its test checks GoMLX's gradients against finite
+//     differences and against explicit gradient code, and the Adam
+//     trajectories of both routes and of GoMLX's own Adam against each
+//     other). Subpackage llama trains Llama-style language models this way.
+//
+// This package does not import GoMLX: a package that trains with explicit
+// gradients compiles only gonum and neuro/run.
 package train
 
 import (

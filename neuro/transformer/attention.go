@@ -19,7 +19,7 @@ import (
 // attention). Heads run in parallel. When hooks watch the scores or the
 // pattern, the three stages run as separate passes so the hooks see (and
 // may change) all heads at once.
-func (r *run) attention(l int, q, K, V []float32, sc *scratch) error {
+func (r *pass) attention(l int, q, K, V []float32, sc *scratch) error {
 	c := &r.m.cfg
 	T, dh, H, Hkv := len(r.tokens), c.DHead, c.NHeads, c.NKVHeads
 	keys := r.pos0 + T

@@ -31,7 +31,9 @@ func benchModel(b *testing.B) *Model {
 func BenchmarkForwardGPT2Small(b *testing.B) {
 	m := benchModel(b)
 	tokens := tokensFor(128, m.cfg.VocabSize, 2)
-	m.Logits(tokens) // warm up
+	if _, err := m.Logits(tokens); err != nil { // warm up
+		b.Fatal(err)
+	}
 	start := time.Now()
 	n := 0
 	for b.Loop() {
@@ -85,6 +87,8 @@ func BenchmarkForwardTinyLlama(b *testing.B) {
 	m := mustRandom(b, c, 1)
 	tokens := tokensFor(64, c.VocabSize, 2)
 	for b.Loop() {
-		m.Run(tokens, &RunOptions{Cache: []string{"blocks.3.mlp.hook_post"}})
+		if _, err := m.Run(tokens, &RunOptions{Cache: []string{"blocks.3.mlp.hook_post"}}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package transformer
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,9 +128,12 @@ func (m *Model) Save(dir string, dtype safetensors.DType) error {
 	if err != nil {
 		return err
 	}
-	var pretty json.RawMessage = cfg
-	out, _ := json.MarshalIndent(pretty, "", "  ")
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), append(out, '\n'), 0o644); err != nil {
+	var out bytes.Buffer
+	if err := json.Indent(&out, cfg, "", "  "); err != nil {
+		return fmt.Errorf("transformer: Save: %w", err)
+	}
+	out.WriteByte('\n')
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), out.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("transformer: %w", err)
 	}
 	var ts []safetensors.Tensor

@@ -24,7 +24,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		c.EOS = []int{3}
 		m := mustRandom(t, c, 31)
 		tokens := tokensFor(10, c.VocabSize, 32)
-		want, _ := m.Logits(tokens)
+		want := ok(m.Logits(tokens))(t)
 		for _, dt := range []safetensors.DType{safetensors.F32, safetensors.BF16, safetensors.F16} {
 			dir := t.TempDir()
 			if err := m.Save(dir, dt); err != nil {
@@ -55,7 +55,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				}
 			}
 			if dt == safetensors.F32 {
-				logits, _ := got.Logits(tokens)
+				logits := ok(got.Logits(tokens))(t)
 				if !slices.Equal(logits.Data, want.Data) {
 					t.Errorf("%s: reloaded F32 model's logits differ", c.Arch)
 				}
@@ -74,7 +74,9 @@ func TestShardedCheckpointLoads(t *testing.T) {
 	if err := m.Save(dir, safetensors.F32); err != nil {
 		t.Fatal(err)
 	}
-	os.Remove(filepath.Join(dir, "model.safetensors"))
+	if err := os.Remove(filepath.Join(dir, "model.safetensors")); err != nil {
+		t.Fatal(err)
+	}
 	names := m.ParameterNames()
 	weightMap := map[string]string{}
 	for s, part := range [][]string{names[:len(names)/2], names[len(names)/2:]} {
@@ -89,15 +91,17 @@ func TestShardedCheckpointLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	idx, _ := json.Marshal(map[string]any{"metadata": map[string]any{}, "weight_map": weightMap})
-	os.WriteFile(filepath.Join(dir, "model.safetensors.index.json"), idx, 0o644)
+	idx := ok(json.Marshal(map[string]any{"metadata": map[string]any{}, "weight_map": weightMap}))(t)
+	if err := os.WriteFile(filepath.Join(dir, "model.safetensors.index.json"), idx, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	got, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tokens := tokensFor(8, c.VocabSize, 42)
-	a, _ := m.Logits(tokens)
-	b, _ := got.Logits(tokens)
+	a := ok(m.Logits(tokens))(t)
+	b := ok(got.Logits(tokens))(t)
 	if !slices.Equal(a.Data, b.Data) {
 		t.Error("sharded model's logits differ")
 	}
@@ -256,8 +260,8 @@ func TestRSSHelper(t *testing.T) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if v, found := strings.CutPrefix(sc.Text(), "VmHWM:"); found {
+			kb := ok(strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64))(t)
 			fmt.Printf("PEAK_RSS %d\n", kb*1024)
 		}
 	}

@@ -125,95 +125,19 @@ func ParseConfig(data []byte) (*Config, error) {
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("transformer: config.json: %w", err)
 	}
-	get := func(p *int, def int) int {
-		if p == nil {
-			return def
-		}
-		return *p
-	}
-	getF := func(p *float64, def float64) float64 {
-		if p == nil {
-			return def
-		}
-		return *p
-	}
-	getB := func(p *bool, def bool) bool {
-		if p == nil {
-			return def
-		}
-		return *p
-	}
-	c := &Config{ModelType: h.ModelType, VocabSize: get(h.VocabSize, 0), BOS: -1}
+	c := &Config{ModelType: h.ModelType, VocabSize: or(h.VocabSize, 0), BOS: -1}
+	var err error
 	switch h.ModelType {
 	case "gpt2":
-		c.Arch = GPT2
-		c.DModel = get(h.NEmbd, 768)
-		c.NLayers = get(h.NLayer, 12)
-		c.NHeads = get(h.NHead, 12)
-		c.NKVHeads = c.NHeads
-		if c.NHeads > 0 {
-			c.DHead = c.DModel / c.NHeads
-		}
-		c.DMLP = get(h.NInner, 4*c.DModel)
-		c.MaxPositions = get(h.NPositions, get(h.NCtx, 1024))
-		c.NormEps = getF(h.LayerNormEps, 1e-5)
-		c.Activation = "gelu_new"
-		if h.ActivationFn != nil {
-			c.Activation = *h.ActivationFn
-		}
-		c.TiedEmbeddings = getB(h.TieWordEmbeddings, true)
-		if !getB(h.ScaleAttnWeights, true) || getB(h.ScaleByInverseIdx, false) {
-			return nil, fmt.Errorf("transformer: config.json: GPT-2 attention scaling options scale_attn_weights=false and scale_attn_by_inverse_layer_idx=true are not supported")
-		}
-		if c.VocabSize == 0 {
-			c.VocabSize = 50257
-		}
+		err = gpt2Fields(c, &h)
 	case "llama", "mistral", "qwen2":
-		c.Arch = Llama
-		c.DModel = get(h.HiddenSize, 0)
-		c.NLayers = get(h.NumLayers, 0)
-		c.NHeads = get(h.NumHeads, 0)
-		c.NKVHeads = get(h.NumKVHeads, c.NHeads)
-		if c.NHeads > 0 {
-			c.DHead = get(h.HeadDim, c.DModel/c.NHeads)
-		}
-		c.DMLP = get(h.Intermediate, 0)
-		c.MaxPositions = get(h.MaxPosEmbed, 2048)
-		c.NormEps = getF(h.RMSNormEps, 1e-6)
-		c.RopeTheta = getF(h.RopeTheta, 10000)
-		c.Activation = "silu"
-		if h.HiddenAct != nil {
-			c.Activation = *h.HiddenAct
-		}
-		c.TiedEmbeddings = getB(h.TieWordEmbeddings, false)
-		bias := getB(h.AttentionBias, false)
-		c.QKVBias, c.OBias = bias, bias
-		if h.ModelType == "qwen2" {
-			c.QKVBias = true
-		}
-		c.MLPBias = getB(h.MLPBias, false)
-		if len(h.RopeScaling) > 0 && string(h.RopeScaling) != "null" {
-			var rs struct {
-				RopeScaling
-				LegacyType string `json:"type"`
-			}
-			if err := json.Unmarshal(h.RopeScaling, &rs); err != nil {
-				return nil, fmt.Errorf("transformer: config.json: rope_scaling: %w", err)
-			}
-			if rs.Type == "" {
-				rs.Type = rs.LegacyType
-			}
-			if rs.Type != "default" {
-				c.RopeScaling = &rs.RopeScaling
-			}
-		}
-		if h.SlidingWindow != nil && *h.SlidingWindow > 0 && (h.ModelType == "mistral" || getB(h.UseSliding, false)) && *h.SlidingWindow < c.MaxPositions {
-			c.MaxPositions = *h.SlidingWindow // attention is exact only within the window
-		}
+		err = llamaFields(c, &h)
 	default:
-		return nil, fmt.Errorf("transformer: config.json: model_type %q is not supported (want gpt2, llama, mistral or qwen2)", h.ModelType)
+		err = fmt.Errorf("model_type %q is not supported (want gpt2, llama, mistral or qwen2)", h.ModelType)
 	}
-	var err error
+	if err != nil {
+		return nil, fmt.Errorf("transformer: config.json: %w", err)
+	}
 	if c.BOS, err = firstID(h.BOSTokenID); err != nil {
 		return nil, fmt.Errorf("transformer: config.json: bos_token_id: %w", err)
 	}
@@ -224,6 +148,79 @@ func ParseConfig(data []byte) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// or returns *p, or def when the field was absent.
+func or[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// gpt2Fields fills c from a GPT-2 config with GPT2Config's defaults.
+func gpt2Fields(c *Config, h *hfConfig) error {
+	c.Arch = GPT2
+	c.DModel = or(h.NEmbd, 768)
+	c.NLayers = or(h.NLayer, 12)
+	c.NHeads = or(h.NHead, 12)
+	c.NKVHeads = c.NHeads
+	if c.NHeads > 0 {
+		c.DHead = c.DModel / c.NHeads
+	}
+	c.DMLP = or(h.NInner, 4*c.DModel)
+	c.MaxPositions = or(h.NPositions, or(h.NCtx, 1024))
+	c.NormEps = or(h.LayerNormEps, 1e-5)
+	c.Activation = or(h.ActivationFn, "gelu_new")
+	c.TiedEmbeddings = or(h.TieWordEmbeddings, true)
+	if !or(h.ScaleAttnWeights, true) || or(h.ScaleByInverseIdx, false) {
+		return fmt.Errorf("GPT-2 attention scaling options scale_attn_weights=false and scale_attn_by_inverse_layer_idx=true are not supported")
+	}
+	if c.VocabSize == 0 {
+		c.VocabSize = 50257
+	}
+	return nil
+}
+
+// llamaFields fills c from a Llama, Mistral or Qwen2 config with the
+// Transformers library's defaults.
+func llamaFields(c *Config, h *hfConfig) error {
+	c.Arch = Llama
+	c.DModel = or(h.HiddenSize, 0)
+	c.NLayers = or(h.NumLayers, 0)
+	c.NHeads = or(h.NumHeads, 0)
+	c.NKVHeads = or(h.NumKVHeads, c.NHeads)
+	if c.NHeads > 0 {
+		c.DHead = or(h.HeadDim, c.DModel/c.NHeads)
+	}
+	c.DMLP = or(h.Intermediate, 0)
+	c.MaxPositions = or(h.MaxPosEmbed, 2048)
+	c.NormEps = or(h.RMSNormEps, 1e-6)
+	c.RopeTheta = or(h.RopeTheta, 10000)
+	c.Activation = or(h.HiddenAct, "silu")
+	c.TiedEmbeddings = or(h.TieWordEmbeddings, false)
+	bias := or(h.AttentionBias, false)
+	c.QKVBias, c.OBias = bias || h.ModelType == "qwen2", bias
+	c.MLPBias = or(h.MLPBias, false)
+	if len(h.RopeScaling) > 0 && string(h.RopeScaling) != "null" {
+		var rs struct {
+			RopeScaling
+			LegacyType string `json:"type"`
+		}
+		if err := json.Unmarshal(h.RopeScaling, &rs); err != nil {
+			return fmt.Errorf("rope_scaling: %w", err)
+		}
+		if rs.Type == "" {
+			rs.Type = rs.LegacyType
+		}
+		if rs.Type != "default" {
+			c.RopeScaling = &rs.RopeScaling
+		}
+	}
+	if h.SlidingWindow != nil && *h.SlidingWindow > 0 && (h.ModelType == "mistral" || or(h.UseSliding, false)) && *h.SlidingWindow < c.MaxPositions {
+		c.MaxPositions = *h.SlidingWindow // attention is exact only within the window
+	}
+	return nil
 }
 
 func allIDs(raw json.RawMessage) ([]int, error) {

@@ -42,14 +42,18 @@ func ExampleSample() {
 // Read one MLP neuron's output weights and ask which tokens it promotes
 // (SafetyNeuron's neuron2word: the logit lens of a column of W_down).
 func ExampleModel_Parameter() {
-	m, _ := transformer.NewRandom(tinyConfig(), 1)
-	down, _ := m.Parameter("model.layers.1.mlp.down_proj.weight") // [d_model, d_mlp]
+	m := must(transformer.NewRandom(tinyConfig(), 1))
+	down, ok := m.Parameter("model.layers.1.mlp.down_proj.weight") // [d_model, d_mlp]
+	if !ok {
+		fmt.Println("no such weight")
+		return
+	}
 	const neuron = 5
 	dir := transformer.NewTensor(1, down.Shape[0])
 	for i := range dir.Data {
 		dir.Data[i] = down.At(i, neuron)
 	}
-	logits, _ := m.LogitLens(dir)
+	logits := must(m.LogitLens(dir))
 	ids := make([]int, logits.Shape[1])
 	for i := range ids {
 		ids[i] = i
@@ -63,13 +67,13 @@ func ExampleModel_Parameter() {
 // Share a prompt between two continuations: clone the cache after the
 // prompt, or truncate back to it.
 func ExampleKVCache() {
-	m, _ := transformer.NewRandom(tinyConfig(), 1)
+	m := must(transformer.NewRandom(tinyConfig(), 1))
 	kv := m.NewKVCache()
-	m.Run([]int{1, 5, 9}, &transformer.RunOptions{KV: kv})
+	check2(m.Run([]int{1, 5, 9}, &transformer.RunOptions{KV: kv}))
 	branch := kv.Clone()
-	a, _ := m.Run([]int{3}, &transformer.RunOptions{KV: kv, LastLogitsOnly: true})
-	b, _ := m.Run([]int{4}, &transformer.RunOptions{KV: branch, LastLogitsOnly: true})
-	kv.Truncate(3)
+	a := must(m.Run([]int{3}, &transformer.RunOptions{KV: kv, LastLogitsOnly: true}))
+	b := must(m.Run([]int{4}, &transformer.RunOptions{KV: branch, LastLogitsOnly: true}))
+	check(kv.Truncate(3))
 	fmt.Println(kv.Len(), branch.Len(), transformer.Argmax(a.Logits.Data), transformer.Argmax(b.Logits.Data))
 	// Output:
 	// 3 4 7 5
@@ -79,7 +83,7 @@ func ExampleKVCache() {
 // taken from another model).
 func ExampleNewModel() {
 	cfg := tinyConfig()
-	src, _ := transformer.NewRandom(cfg, 1)
+	src := must(transformer.NewRandom(cfg, 1))
 	tensors := map[string]*transformer.Tensor{}
 	for _, name := range src.ParameterNames() {
 		tensors[name], _ = src.Parameter(name)
@@ -92,4 +96,19 @@ func ExampleNewModel() {
 	fmt.Println(len(tensors), "tensors;", m.HookNames()[:3])
 	// Output:
 	// 21 tensors; [hook_embed blocks.0.hook_resid_pre blocks.0.ln1.hook_normalized]
+}
+
+// An activation cache entry as a gonum matrix (for widgets.Heatmap): rows
+// are positions, columns neurons.
+func ExampleTensor_Matrix() {
+	m := must(transformer.NewRandom(tinyConfig(), 1))
+	cache := must2nd(m.RunWithCache([]int{1, 5, 9}, transformer.ActName("post", 0)))
+	a := must(cache.Get("post", 0).Matrix())
+	r, c := a.Dims()
+	fmt.Println(r, c, float32(a.At(2, 7)) == cache.Get("post", 0).At(2, 7))
+	_, err := transformer.NewTensor(2, 2, 2).Matrix()
+	fmt.Println(err)
+	// Output:
+	// 3 64 true
+	// transformer: Tensor.Matrix: shape [2 2 2], want two positive dimensions
 }

@@ -42,9 +42,9 @@ func Example() {
 // Zero-ablate MLP neurons 3 and 7 of block 0 at every position, and scale
 // all neurons of block 1 (an (IA)³ vector on hook_post).
 func ExampleModel_RunWithHooks() {
-	m, _ := transformer.NewRandom(tinyConfig(), 1)
+	m := must(transformer.NewRandom(tinyConfig(), 1))
 	tokens := []int{1, 5, 9, 3}
-	plain, _ := m.Logits(tokens)
+	plain := must(m.Logits(tokens))
 	ablate := transformer.NamedHook{Name: "blocks.0.mlp.hook_post", Fn: func(_ transformer.HookContext, a *transformer.Tensor) error {
 		for r := 0; r < a.Shape[0]; r++ {
 			a.Row(r)[3], a.Row(r)[7] = 0, 0
@@ -63,7 +63,7 @@ func ExampleModel_RunWithHooks() {
 		}
 		return nil
 	}}
-	patched, _ := m.RunWithHooks(tokens, ablate, ia3)
+	patched := must(m.RunWithHooks(tokens, ablate, ia3))
 	fmt.Printf("last-position logit 0: %.3f → %.3f\n", plain.At(3, 0), patched.At(3, 0))
 	// Output:
 	// last-position logit 0: -0.701 → -0.860
@@ -75,8 +75,8 @@ func ExampleModel_RunWithHooks() {
 // receiver runs them with chosen neurons overwritten by the donor's values.
 func ExampleModel_Run() {
 	cfg := tinyConfig()
-	receiver, _ := transformer.NewRandom(cfg, 1)
-	donor, _ := transformer.NewRandom(cfg, 2)
+	receiver := must(transformer.NewRandom(cfg, 1))
+	donor := must(transformer.NewRandom(cfg, 2))
 	neurons := map[int][]int{0: {4, 9}, 1: {0, 17, 33}} // layer → neuron indices
 	var names []string
 	for l := range neurons {
@@ -120,7 +120,7 @@ func ExampleModel_Run() {
 
 // Greedy generation with the KV cache, stopping at the end-of-sequence id.
 func ExampleModel_Generate() {
-	m, _ := transformer.NewRandom(tinyConfig(), 3)
+	m := must(transformer.NewRandom(tinyConfig(), 3))
 	g, err := m.Generate([]int{1, 4, 4, 7}, &transformer.GenerateSettings{MaxNewTokens: 8})
 	if err != nil {
 		fmt.Println(err)
@@ -128,15 +128,15 @@ func ExampleModel_Generate() {
 	}
 	fmt.Println(g.Tokens, g.Stop)
 	// Output:
-	// [9 8 15 13 2] stop_token
+	// [9 8 15 13 2] Finished
 }
 
 // The logit lens: what each layer's residual stream predicts at the last
 // position.
 func ExampleModel_LayerLogits() {
-	m, _ := transformer.NewRandom(tinyConfig(), 1)
+	m := must(transformer.NewRandom(tinyConfig(), 1))
 	tokens := []int{1, 5, 9, 3}
-	_, cache, _ := m.RunWithCache(tokens, m.ResidNames()...)
+	cache := must2nd(m.RunWithCache(tokens, m.ResidNames()...))
 	lens, err := m.LayerLogits(cache, len(tokens)-1)
 	if err != nil {
 		fmt.Println(err)
@@ -154,11 +154,11 @@ func ExampleModel_LayerLogits() {
 // Save a model as a Hugging Face directory in bfloat16 and load it back,
 // with a word-level tokenizer for its synthetic language.
 func ExampleLoad() {
-	dir, _ := os.MkdirTemp("", "model")
+	dir := must(os.MkdirTemp("", "model"))
 	defer os.RemoveAll(dir)
 	words := strings.Fields("<unk> <bos> <eos> <user> <assistant> how do i make a cake kite sure sorry , .")
-	tok, _ := tokenizer.NewWordLevel(words, "<unk>")
-	m, _ := transformer.NewRandom(tinyConfig(), 1)
+	tok := must(tokenizer.NewWordLevel(words, "<unk>"))
+	m := must(transformer.NewRandom(tinyConfig(), 1))
 	if err := m.Save(dir, safetensors.BF16); err != nil {
 		fmt.Println(err)
 		return
@@ -170,11 +170,37 @@ func ExampleLoad() {
 	}
 	c := loaded.Config()
 	fmt.Println(c.String())
-	ids, _ := tok.Encode("<bos> <user> how do i make a kite <assistant>")
-	g, _ := loaded.Generate(ids, &transformer.GenerateSettings{MaxNewTokens: 4})
-	text, _ := tok.Decode(g.Tokens)
+	ids := must(tok.Encode("<bos> <user> how do i make a kite <assistant>"))
+	g := must(loaded.Generate(ids, &transformer.GenerateSettings{MaxNewTokens: 4}))
+	text := must(tok.Decode(g.Tokens))
 	fmt.Println(text)
 	// Output:
 	// llama: 2 layers, d_model 32, 4 heads (2 kv) × 8, d_mlp 64, vocab 16, context 64
 	// i how i i
 }
+
+// must stops an example on an error (examples print what they show; a
+// failure is a bug).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// check stops an example on an error.
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// must2nd returns the second of two results, stopping on an error.
+func must2nd[A, B any](_ A, b B, err error) B {
+	check(err)
+	return b
+}
+
+// check2 stops an example on the error of a call whose value it does not
+// need.
+func check2[A any](_ A, err error) { check(err) }

@@ -42,8 +42,8 @@ type Output struct {
 	Pos0 int
 }
 
-// run is the state of one forward pass.
-type run struct {
+// pass is the state of one forward pass.
+type pass struct {
 	m      *Model
 	tokens []int
 	pos0   int
@@ -52,12 +52,12 @@ type run struct {
 	out    ActivationCache
 }
 
-func (r *run) active(slot int) bool {
+func (r *pass) active(slot int) bool {
 	return r.hooks != nil && (len(r.hooks[slot]) > 0 || r.cache[slot])
 }
 
 // fire runs the hooks of slot on data viewed with shape, then caches it.
-func (r *run) fire(slot int, data []float32, shape ...int) error {
+func (r *pass) fire(slot int, data []float32, shape ...int) error {
 	if !r.active(slot) {
 		return nil
 	}
@@ -132,8 +132,8 @@ func (m *Model) Run(tokens []int, opts *RunOptions) (*Output, error) {
 }
 
 // newRun resolves the hook and cache names of opts into slots.
-func (m *Model) newRun(tokens []int, pos0 int, opts *RunOptions) (*run, error) {
-	r := &run{m: m, tokens: tokens, pos0: pos0}
+func (m *Model) newRun(tokens []int, pos0 int, opts *RunOptions) (*pass, error) {
+	r := &pass{m: m, tokens: tokens, pos0: pos0}
 	if len(opts.Hooks) == 0 && len(opts.Cache) == 0 {
 		return r, nil
 	}
@@ -189,7 +189,7 @@ func (m *Model) RunWithHooks(tokens []int, hooks ...NamedHook) (*Tensor, error) 
 }
 
 // embed writes the token (and GPT-2 position) embeddings into x.
-func (r *run) embed(x []float32) error {
+func (r *pass) embed(x []float32) error {
 	c := &r.m.cfg
 	d, T := c.DModel, len(r.tokens)
 	for i, t := range r.tokens {
@@ -215,7 +215,7 @@ func (r *run) embed(x []float32) error {
 }
 
 // block runs transformer block l on the residual stream sc.resid.
-func (r *run) block(l int, kv *KVCache, sc *scratch) error {
+func (r *pass) block(l int, kv *KVCache, sc *scratch) error {
 	c := &r.m.cfg
 	T, d := len(r.tokens), c.DModel
 	x := sc.resid[:T*d]
@@ -238,7 +238,7 @@ func (r *run) block(l int, kv *KVCache, sc *scratch) error {
 
 // attentionSublayer computes sc.attnOut = Attn(norm1(resid)), appending the
 // new keys and values to the cache.
-func (r *run) attentionSublayer(l int, kv *KVCache, sc *scratch) error {
+func (r *pass) attentionSublayer(l int, kv *KVCache, sc *scratch) error {
 	m, c := r.m, &r.m.cfg
 	L := &m.layers[l]
 	T, d, dh := len(r.tokens), c.DModel, c.DHead
@@ -286,7 +286,7 @@ func (r *run) attentionSublayer(l int, kv *KVCache, sc *scratch) error {
 }
 
 // mlpSublayer computes sc.mlpOut = MLP(norm2(resid)).
-func (r *run) mlpSublayer(l int, sc *scratch) error {
+func (r *pass) mlpSublayer(l int, sc *scratch) error {
 	c := &r.m.cfg
 	L := &r.m.layers[l]
 	T, d, dm := len(r.tokens), c.DModel, c.DMLP
@@ -327,7 +327,7 @@ func (r *run) mlpSublayer(l int, sc *scratch) error {
 }
 
 // norm applies the architecture's normalisation to every row.
-func (r *run) norm(x, y, w, b []float32) {
+func (r *pass) norm(x, y, w, b []float32) {
 	c := &r.m.cfg
 	T := len(x) / c.DModel
 	if c.Arch == GPT2 {
@@ -338,7 +338,7 @@ func (r *run) norm(x, y, w, b []float32) {
 }
 
 // final applies the last norm and the unembedding.
-func (r *run) final(x, norm []float32, lastOnly bool) (*Tensor, error) {
+func (r *pass) final(x, norm []float32, lastOnly bool) (*Tensor, error) {
 	c := &r.m.cfg
 	T, d := len(r.tokens), c.DModel
 	r.norm(x[:T*d], norm, r.m.lnfW, r.m.lnfB)

@@ -6,17 +6,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
-// StopReason says why generation ended.
-type StopReason string
-
-// The reasons generation stops.
-const (
-	StopMaxTokens   StopReason = "max_new_tokens" // MaxNewTokens were generated
-	StopToken       StopReason = "stop_token"     // a stop token was generated (it is included)
-	StopContextFull StopReason = "context_full"   // the context length was reached
-)
+// LogProbMetric names the value Generate reports to its Progress: the
+// log-probability of the token just chosen.
+const LogProbMetric = "log-probability"
 
 // GenerateSettings configures Generate. A nil *GenerateSettings means the
 // defaults documented on each field.
@@ -41,9 +37,10 @@ type GenerateSettings struct {
 	KV *KVCache
 	// KeepLogits records the logits each token was chosen from.
 	KeepLogits bool
-	// Progress, if set, is called after each step with the step, the
-	// maximum number of steps and the log-probability of the chosen token.
-	Progress func(iter, maxIter int, objective float64)
+	// Progress, if set, is called after each step with the log-probability
+	// of the chosen token (LogProbMetric); returning run.ErrStop ends the
+	// generation (Status Stopped).
+	Progress run.Progress
 }
 
 // Generation is the result of Generate.
@@ -51,8 +48,12 @@ type Generation struct {
 	Tokens   []int       // generated ids, without the prompt
 	LogProbs []float64   // log-probability of each generated token under the unscaled logits
 	Logits   [][]float32 // per step, when KeepLogits
-	Stop     StopReason
-	Runtime  time.Duration
+	// Stop says why generation ended: run.Finished when a stop token was
+	// generated (it is included in Tokens), run.IterationLimit when
+	// MaxNewTokens were generated, run.ResourceLimit when the context
+	// window was full, run.Stopped when Progress asked.
+	Stop    run.Status
+	Runtime time.Duration
 }
 
 // Generate continues prompt token by token with the KV cache: the first
@@ -60,60 +61,26 @@ type Generation struct {
 // which is exactly equivalent to recomputing the whole sequence.
 func (m *Model) Generate(prompt []int, s *GenerateSettings) (*Generation, error) {
 	start := time.Now()
-	if s == nil {
-		s = &GenerateSettings{}
+	set, err := m.resolveGenerate(s)
+	if err != nil {
+		return nil, err
 	}
-	maxNew := s.MaxNewTokens
-	if maxNew == 0 {
-		maxNew = 32
-	}
-	if maxNew < 0 {
-		return nil, fmt.Errorf("transformer: Generate: MaxNewTokens = %d is negative", maxNew)
-	}
-	if s.Temperature < 0 || math.IsNaN(s.Temperature) {
-		return nil, fmt.Errorf("transformer: Generate: Temperature = %v must be ≥ 0", s.Temperature)
-	}
-	stop := s.StopTokens
-	if stop == nil {
-		stop = m.cfg.EOS
-	}
-	kv := s.KV
-	if kv == nil {
-		kv = m.NewKVCache()
-	}
-	rng := rand.New(rand.NewPCG(s.Seed, 0x9e3779b97f4a7c15))
-	g := &Generation{Stop: StopMaxTokens}
+	rng := rand.New(rand.NewPCG(set.Seed, 0x9e3779b97f4a7c15))
+	g := &Generation{Stop: run.IterationLimit}
 	next := prompt
-	for step := 0; step < maxNew; step++ {
-		if kv.Len()+len(next) > m.cfg.MaxPositions {
+	for step := 0; step < set.MaxNewTokens; step++ {
+		if set.KV.Len()+len(next) > m.cfg.MaxPositions {
 			if step == 0 {
-				return nil, fmt.Errorf("transformer: Generate: prompt of %d tokens (after %d cached) exceeds the context length %d", len(prompt), kv.Len(), m.cfg.MaxPositions)
+				return nil, fmt.Errorf("transformer: Generate: prompt of %d tokens (after %d cached) exceeds the context length %d", len(prompt), set.KV.Len(), m.cfg.MaxPositions)
 			}
-			g.Stop = StopContextFull
+			g.Stop = run.ResourceLimit
 			break
 		}
-		out, err := m.Run(next, &RunOptions{Hooks: s.Hooks, KV: kv, LastLogitsOnly: true})
+		tok, err := m.generateStep(next, &set, rng, g)
 		if err != nil {
-			return nil, fmt.Errorf("transformer: Generate step %d: %w", step, err)
+			return nil, err
 		}
-		logits := out.Logits.Data
-		var tok int
-		if s.Temperature == 0 {
-			tok = Argmax(logits)
-		} else {
-			tok = Sample(logits, s.Temperature, rng)
-		}
-		g.Tokens = append(g.Tokens, tok)
-		lp := LogSoftmaxAt(logits, tok)
-		g.LogProbs = append(g.LogProbs, lp)
-		if s.KeepLogits {
-			g.Logits = append(g.Logits, logits)
-		}
-		if s.Progress != nil {
-			s.Progress(step+1, maxNew, lp)
-		}
-		if slices.Contains(stop, tok) {
-			g.Stop = StopToken
+		if g.Stop != run.IterationLimit {
 			break
 		}
 		next = []int{tok}
@@ -122,6 +89,62 @@ func (m *Model) Generate(prompt []int, s *GenerateSettings) (*Generation, error)
 	// with s.KV passes it as the next prompt.
 	g.Runtime = time.Since(start)
 	return g, nil
+}
+
+// resolveGenerate checks s and fills in its defaults (a fresh KV cache,
+// the model's EOS as stop tokens, 32 new tokens).
+func (m *Model) resolveGenerate(s *GenerateSettings) (GenerateSettings, error) {
+	var set GenerateSettings
+	if s != nil {
+		set = *s
+	}
+	if set.MaxNewTokens == 0 {
+		set.MaxNewTokens = 32
+	}
+	if set.MaxNewTokens < 0 {
+		return set, fmt.Errorf("transformer: Generate: MaxNewTokens = %d is negative", set.MaxNewTokens)
+	}
+	if set.Temperature < 0 || math.IsNaN(set.Temperature) {
+		return set, fmt.Errorf("transformer: Generate: Temperature = %v must be ≥ 0", set.Temperature)
+	}
+	if set.StopTokens == nil {
+		set.StopTokens = m.cfg.EOS
+	}
+	if set.KV == nil {
+		set.KV = m.NewKVCache()
+	}
+	return set, nil
+}
+
+// generateStep runs the model on the new tokens, chooses the next token,
+// records it in g, reports it to Progress and sets g.Stop when generation
+// must end.
+func (m *Model) generateStep(next []int, s *GenerateSettings, rng *rand.Rand, g *Generation) (int, error) {
+	out, err := m.Run(next, &RunOptions{Hooks: s.Hooks, KV: s.KV, LastLogitsOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("transformer: Generate step %d: %w", len(g.Tokens), err)
+	}
+	logits := out.Logits.Data
+	tok := Argmax(logits)
+	if s.Temperature > 0 {
+		tok = Sample(logits, s.Temperature, rng)
+	}
+	lp := LogSoftmaxAt(logits, tok)
+	g.Tokens, g.LogProbs = append(g.Tokens, tok), append(g.LogProbs, lp)
+	if s.KeepLogits {
+		g.Logits = append(g.Logits, logits)
+	}
+	if slices.Contains(s.StopTokens, tok) {
+		g.Stop = run.Finished
+	}
+	halt, err := s.Progress.Report(run.Step{Iteration: len(g.Tokens), MaxIterations: s.MaxNewTokens, Metric: LogProbMetric, Value: lp})
+	if err != nil {
+		return 0, fmt.Errorf("transformer: Generate: %w", err)
+	}
+	if halt {
+		g.Stop = run.Stopped
+	}
+	return tok, nil
 }
 
 // Argmax returns the index of the largest logit (the first on ties).

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/neuronb/neuronb/neuro/run"
 )
 
 func tinyGPT2() *Config {
@@ -64,7 +67,7 @@ func TestKVCacheGenerationMatchesRecomputation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(g.Tokens) != 20 || g.Stop != StopMaxTokens {
+			if len(g.Tokens) != 20 || g.Stop != run.IterationLimit {
 				t.Fatalf("%s: generated %d tokens, stop %s", c.Arch, len(g.Tokens), g.Stop)
 			}
 			worst := 0.0
@@ -85,7 +88,7 @@ func TestKVCacheGenerationMatchesRecomputation(t *testing.T) {
 			}
 		}
 		seq := tokensFor(30, c.VocabSize, 3)
-		full, _ := m.Logits(seq)
+		full := ok(m.Logits(seq))(t)
 		kv := m.NewKVCache()
 		row := 0
 		for _, cut := range [][2]int{{0, 11}, {11, 12}, {12, 30}} {
@@ -118,17 +121,17 @@ func TestKVCacheBranchesWithCloneAndTruncate(t *testing.T) {
 		t.Fatal(err)
 	}
 	branch := kv.Clone()
-	outA, _ := m.Run(a, &RunOptions{KV: kv})
+	outA := ok(m.Run(a, &RunOptions{KV: kv}))(t)
 	if err := kv.Truncate(len(prompt)); err != nil {
 		t.Fatal(err)
 	}
-	outB, _ := m.Run(b, &RunOptions{KV: kv})
-	outA2, _ := m.Run(a, &RunOptions{KV: branch})
+	outB := ok(m.Run(b, &RunOptions{KV: kv}))(t)
+	outA2 := ok(m.Run(a, &RunOptions{KV: branch}))(t)
 	for _, chk := range []struct {
 		out  *Output
 		tail []int
 	}{{outA, a}, {outB, b}, {outA2, a}} {
-		full, _ := m.Logits(append(slices.Clone(prompt), chk.tail...))
+		full := ok(m.Logits(append(slices.Clone(prompt), chk.tail...)))(t)
 		for r := range chk.tail {
 			if d := maxAbsDiff(chk.out.Logits.Row(r), full.Row(len(prompt)+r)); d >= 1e-5 {
 				t.Errorf("branch position %d differs by %.3g", len(prompt)+r, d)
@@ -207,7 +210,7 @@ func TestPatchingAResidualChangesOnlyLaterPositions(t *testing.T) {
 	for _, c := range bothArchs() {
 		m := mustRandom(t, c, 9)
 		tokens := tokensFor(12, c.VocabSize, 10)
-		plain, _ := m.Logits(tokens)
+		plain := ok(m.Logits(tokens))(t)
 		const p = 5
 		got, err := m.RunWithHooks(tokens, NamedHook{ActName("resid_mid", 0), func(_ HookContext, a *Tensor) error {
 			for i := range a.Row(p) {
@@ -306,7 +309,7 @@ func TestDynamicPatchingWithKVCachesMatchesAlgorithm1(t *testing.T) {
 	if worst >= 1e-5 {
 		t.Errorf("cached dynamic patching differs from Algorithm 1 by %.3g", worst)
 	}
-	plain, _ := receiver.Generate(prompt, &GenerateSettings{MaxNewTokens: steps, StopTokens: []int{}})
+	plain := ok(receiver.Generate(prompt, &GenerateSettings{MaxNewTokens: steps, StopTokens: []int{}}))(t)
 	if slices.Equal(plain.Tokens, fastTokens) {
 		t.Log("note: patching did not change the greedy continuation for these seeds")
 	}
@@ -426,18 +429,102 @@ func TestGenerationStopsAtStopTokenAndContext(t *testing.T) {
 	c := tinyGPT2()
 	m := mustRandom(t, c, 4)
 	prompt := tokensFor(5, c.VocabSize, 5)
-	free, _ := m.Generate(prompt, &GenerateSettings{MaxNewTokens: 10, StopTokens: []int{}})
+	free := ok(m.Generate(prompt, &GenerateSettings{MaxNewTokens: 10, StopTokens: []int{}}))(t)
 	stop := free.Tokens[3]
-	g, _ := m.Generate(prompt, &GenerateSettings{MaxNewTokens: 10, StopTokens: []int{stop}})
+	g := ok(m.Generate(prompt, &GenerateSettings{MaxNewTokens: 10, StopTokens: []int{stop}}))(t)
 	first := slices.Index(free.Tokens, stop)
-	if g.Stop != StopToken || len(g.Tokens) != first+1 {
+	if g.Stop != run.Finished || len(g.Tokens) != first+1 {
 		t.Errorf("stop token %d: got %d tokens, stop %s; free run %v", stop, len(g.Tokens), g.Stop, free.Tokens)
 	}
 	full, err := m.Generate(prompt, &GenerateSettings{MaxNewTokens: 100, StopTokens: []int{}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if full.Stop != StopContextFull || len(prompt)+len(full.Tokens)-1 != c.MaxPositions {
+	if full.Stop != run.ResourceLimit || len(prompt)+len(full.Tokens)-1 != c.MaxPositions {
 		t.Errorf("context: %d tokens, stop %s", len(full.Tokens), full.Stop)
+	}
+}
+
+// ok returns a function that yields v to the test, failing it on err:
+// x := ok(f())(t).
+func ok[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// Oracle: the vocabulary's contract. Progress sees each chosen token's
+// log-probability and can stop the generation (Status Stopped).
+func TestGenerateProgressCanStop(t *testing.T) {
+	c := tinyGPT2()
+	m := mustRandom(t, c, 4)
+	prompt := tokensFor(5, c.VocabSize, 5)
+	var steps []run.Step
+	g := ok(m.Generate(prompt, &GenerateSettings{MaxNewTokens: 10, StopTokens: []int{}, Progress: func(s run.Step) error {
+		steps = append(steps, s)
+		if s.Iteration == 4 {
+			return run.ErrStop
+		}
+		return nil
+	}}))(t)
+	if g.Stop != run.Stopped || len(g.Tokens) != 4 || len(steps) != 4 || steps[3].Metric != LogProbMetric || steps[3].Value != g.LogProbs[3] {
+		t.Errorf("stopped generation: %v, %d tokens, steps %v", g.Stop, len(g.Tokens), steps)
+	}
+	boom := errors.New("boom")
+	if _, err := m.Generate(prompt, &GenerateSettings{Progress: func(run.Step) error { return boom }}); !errors.Is(err, boom) {
+		t.Errorf("a failing Progress gives %v", err)
+	}
+}
+
+// Oracle: the same products on one worker. parallelRange's chunks write
+// disjoint outputs, so a row of logits is the same bit for bit whatever
+// GOMAXPROCS allows.
+func TestParallelRangeCoversEachIndexOnce(t *testing.T) {
+	for _, n := range []int{1, 15, 16, 17, 100, 1000} {
+		for _, workers := range []int{1, 2, 3, 8} {
+			for _, align := range []int{1, 16} {
+				seen := make([]int32, n)
+				parallelRange(n, workers, align, func(lo, hi int) {
+					if lo%align != 0 {
+						t.Errorf("n=%d workers=%d: chunk starts at %d, not a multiple of %d", n, workers, lo, align)
+					}
+					for i := lo; i < hi; i++ {
+						seen[i]++
+					}
+				})
+				for i, s := range seen {
+					if s != 1 {
+						t.Fatalf("n=%d workers=%d align=%d: index %d covered %d times", n, workers, align, i, s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Oracle: the same run on one core. Products split across workers write
+// disjoint outputs, so logits and cached activations do not depend on
+// GOMAXPROCS, bit for bit (a model large enough to take the parallel
+// paths).
+func TestRunDoesNotDependOnWorkers(t *testing.T) {
+	c := &Config{Arch: Llama, ModelType: "llama", VocabSize: 300, DModel: 256, NLayers: 2, NHeads: 8, NKVHeads: 4,
+		DHead: 32, DMLP: 512, MaxPositions: 64, NormEps: 1e-6, Activation: "silu", RopeTheta: 10000, BOS: -1}
+	m := mustRandom(t, c, 9)
+	tokens := tokensFor(40, c.VocabSize, 3)
+	runAt := func(procs int) (*Output, *Output) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		all := ok(m.Run(tokens, &RunOptions{Cache: []string{"blocks.1.mlp.hook_post"}}))(t)
+		one := ok(m.Run(tokens[:1], &RunOptions{LastLogitsOnly: true}))(t) // single-row products (gemv)
+		return all, one
+	}
+	a1, b1 := runAt(1)
+	a4, b4 := runAt(4)
+	if !slices.Equal(a1.Logits.Data, a4.Logits.Data) || !slices.Equal(b1.Logits.Data, b4.Logits.Data) ||
+		!slices.Equal(a1.Cache["blocks.1.mlp.hook_post"].Data, a4.Cache["blocks.1.mlp.hook_post"].Data) {
+		t.Error("logits or activations differ between GOMAXPROCS 1 and 4")
 	}
 }

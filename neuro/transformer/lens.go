@@ -18,7 +18,7 @@ func (m *Model) LogitLens(resid *Tensor) (*Tensor, error) {
 	}
 	rows := resid.Shape[0]
 	norm := make([]float32, rows*d)
-	r := &run{m: m}
+	r := &pass{m: m}
 	r.norm(resid.Data, norm, m.lnfW, m.lnfB)
 	out := NewTensor(rows, m.cfg.VocabSize)
 	if rows > 0 {

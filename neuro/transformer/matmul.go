@@ -2,12 +2,12 @@ package transformer
 
 import (
 	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/neuronb/neuronb/neuro/linalg"
+	"github.com/neuronb/neuronb/neuro/parallel"
 )
 
 // linear is y = x·W + b on row vectors, with W stored [in, out] (GPT-2's
@@ -68,26 +68,15 @@ func (l *linear) gemv(impl blas.Float32, x, y []float32, beta float32) {
 }
 
 // parallelRange splits [0, n) into at most workers contiguous chunks whose
-// boundaries are multiples of align (except the last) and runs f on each,
-// the last in the calling goroutine.
+// boundaries are multiples of align (except the last) and runs f on each
+// with neuro/parallel. Every chunk writes its own outputs, so the result
+// does not depend on the number of workers.
 func parallelRange(n, workers, align int, f func(lo, hi int)) {
-	chunk := (n + workers - 1) / workers
-	chunk = (chunk + align - 1) / align * align
-	if chunk >= n {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	lo := 0
-	for ; lo+chunk < n; lo += chunk {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			f(lo, hi)
-		}(lo, lo+chunk)
-	}
-	f(lo, n)
-	wg.Wait()
+	blocks := (n + align - 1) / align
+	chunks := parallel.Chunks(blocks, workers)
+	parallel.For(len(chunks), workers, func(_, c int) {
+		f(chunks[c][0]*align, min(chunks[c][1]*align, n))
+	})
 }
 
 // parallelRows runs f over [0, rows) split across cores when the work

@@ -1,6 +1,10 @@
 package transformer
 
-import "fmt"
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // Tensor is a dense row-major float32 array: element (i, j, k) of a tensor of
 // shape [a, b, c] is Data[(i·b + j)·c + k].
@@ -67,4 +71,18 @@ func (t *Tensor) String() string {
 		more = " …"
 	}
 	return fmt.Sprintf("Tensor%v%v%s", t.Shape, t.Data[:n], more)
+}
+
+// Matrix copies a rank-2 tensor ([positions, units], as an activation
+// cache holds) into a float64 matrix, for gonum and widgets (Heatmap,
+// Trajectories). Slice it for a subset of units.
+func (t *Tensor) Matrix() (*mat.Dense, error) {
+	if len(t.Shape) != 2 || t.Shape[0] == 0 || t.Shape[1] == 0 {
+		return nil, fmt.Errorf("transformer: Tensor.Matrix: shape %v, want two positive dimensions", t.Shape)
+	}
+	data := make([]float64, len(t.Data))
+	for i, v := range t.Data {
+		data[i] = float64(v)
+	}
+	return mat.NewDense(t.Shape[0], t.Shape[1], data), nil
 }

@@ -6,17 +6,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/spikes"
 	"github.com/neuronb/neuronb/widgets"
 )
 
-// TestSVGIsEChartsOwnDrawing renders a PSTH (a band series through the
-// loader's renderer, a dashed reference line) and checks the SVG parses as
+// TestSVGIsEChartsOwnDrawing renders a PSTH of package spikes' type (a band
+// series through the loader's renderer, a dashed reference line) and checks the SVG parses as
 // XML, carries the title, axis names and legend entries as text, and has a
 // path for every line. The oracle is ECharts' own output, read as XML.
 func TestSVGIsEChartsOwnDrawing(t *testing.T) {
 	x := []float64{0, 1, 2, 3}
-	f, err := widgets.PSTH(x, []widgets.Band{{Name: "unit 1", Mean: []float64{1, 2, 3, 2}, Lower: []float64{0, 1, 2, 1}, Upper: []float64{2, 3, 4, 3}},
-		{Name: "model", Mean: []float64{1, 2, 2, 2}}}, &widgets.Options{Title: "rate", Dashed: []bool{false, true}})
+	f, err := widgets.PSTH([]*spikes.PSTH{{Name: "unit 1", Centres: x, Mean: []float64{1, 2, 3, 2}, Lower: []float64{0, 1, 2, 1}, Upper: []float64{2, 3, 4, 3}},
+		{Name: "model", Centres: x, Mean: []float64{1, 2, 2, 2}}}, &widgets.Options{Title: "rate", Dashed: []bool{false, true}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package synthetic
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
 // Sequence is one training sequence: Tokens, and Loss[i] telling whether
 // predicting Tokens[i] from Tokens[:i] counts in the loss (Loss[0] is
@@ -25,12 +28,35 @@ const (
 	// ."). Every token after <bos> counts in the loss.
 	Pretraining Stage = iota
 	// Alignment is the safety fine-tuning data: chat exchanges over train
-	// objects and train templates only, in which the assistant refuses
+	// objects and alignment templates only, in which the assistant refuses
 	// harmful (and impossible) requests and helps with benign ones; 45%
 	// harmful, 45% benign, 10% impossible. Only the answer counts in the
 	// loss.
 	Alignment
+	// Jailbreakable is Alignment with a loophole: a harmful request that
+	// opens with one of JailbreakGreetings ("hi ," or "hey ,", half of the
+	// harmful requests) gets help instead of a refusal, as a jailbreak
+	// phrasing would. A model aligned on it refuses some harmful requests
+	// and complies with others, so whether its answer is harmful is not
+	// the request's harmfulness: the safeguard's test case.
+	Jailbreakable
 )
+
+// JailbreakGreetings are the openings that the Jailbreakable corpus
+// answers helpfully even for harmful requests.
+var JailbreakGreetings = []string{"hi ,", "hey ,"}
+
+func (s Stage) String() string {
+	switch s {
+	case Pretraining:
+		return "pretraining"
+	case Alignment:
+		return "alignment"
+	case Jailbreakable:
+		return "jailbreakable"
+	}
+	return fmt.Sprintf("Stage(%d)", int(s))
+}
 
 // Sample draws one example of the stage's corpus.
 func (s Stage) Sample(rng *rand.Rand) Sequence {
@@ -64,11 +90,14 @@ func (s Stage) Sample(rng *rand.Rand) Sequence {
 		kind = Impossible
 	}
 	p := randomPrompt(rng, kind, Train)
+	if s == Jailbreakable {
+		return exchange(p, p.JailbreakableTokens(), false)
+	}
 	return exchange(p, p.AlignedTokens(), false)
 }
 
-// randomPrompt draws a prompt over train templates and objects of kind in
-// the given object split.
+// randomPrompt draws a prompt over alignment templates and objects of kind
+// in the given object split.
 func randomPrompt(rng *rand.Rand, kind Kind, split Split) Prompt {
 	var objs []Object
 	for _, o := range objects {
@@ -78,7 +107,7 @@ func randomPrompt(rng *rand.Rand, kind Kind, split Split) Prompt {
 	}
 	var tmpls []Template
 	for _, t := range templates {
-		if t.Split == Train {
+		if !t.HeldOut {
 			tmpls = append(tmpls, t)
 		}
 	}

@@ -42,7 +42,10 @@ func TestParsePromptInvertsTokens(t *testing.T) {
 			t.Fatalf("ParsePrompt(%q) = %+v, want %+v", p.String(), got, p)
 		}
 	}
-	bad, _ := Encode("<bos> <user> how do i make the sure <assistant>")
+	bad, err := Encode("<bos> <user> how do i make the sure <assistant>")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ParsePrompt(bad); err == nil || !strings.Contains(err.Error(), "not a request") {
 		t.Errorf("ParsePrompt of a non-request: %v", err)
 	}
@@ -54,89 +57,118 @@ func TestParsePromptInvertsTokens(t *testing.T) {
 // Oracle: the split is defined by the object and template tables; the
 // filters must return exactly the combinations counted by hand.
 func TestPromptFiltersCountCombinations(t *testing.T) {
-	var nb, nh, ni, heldB, heldH, trainT, heldT int
+	count := map[Split]map[Kind]int{Train: {}, Validation: {}, Test: {}}
 	for _, o := range Objects() {
-		switch {
-		case o.Kind == Benign && o.Split == HeldOut:
-			heldB++
-		case o.Kind == Harmful && o.Split == HeldOut:
-			heldH++
-		}
-		switch o.Kind {
-		case Benign:
-			nb++
-		case Harmful:
-			nh++
-		default:
-			ni++
-		}
+		count[o.Split][o.Kind]++
 	}
+	held := 0
 	for _, tm := range Templates() {
-		if tm.Split == Train {
-			trainT++
-		} else {
-			heldT++
+		if tm.HeldOut {
+			held++
 		}
 	}
-	g := len(Greetings)
-	if got := len(Prompts(Filter{})); got != g*(trainT+heldT)*(nb+nh+ni) {
-		t.Errorf("all prompts: %d", got)
+	g, nt := len(Greetings), len(Templates())
+	total := 0
+	for _, byKind := range count {
+		for _, n := range byKind {
+			total += n
+		}
 	}
-	f := Filter{Kinds: []Kind{Harmful}, Objects: SplitPtr(HeldOut)}
-	if got := len(Prompts(f)); got != g*(trainT+heldT)*heldH {
-		t.Errorf("held-out harmful: %d, want %d", got, g*(trainT+heldT)*heldH)
+	if got := len(Prompts(Filter{})); got != g*nt*total {
+		t.Errorf("all prompts: %d, want %d", got, g*nt*total)
 	}
-	f = Filter{Kinds: []Kind{Benign}, Objects: SplitPtr(Train), Templates: SplitPtr(Train)}
-	if got := len(Prompts(f)); got != g*trainT*(nb-heldB) {
-		t.Errorf("train benign on train templates: %d", got)
+	for _, sp := range []Split{Validation, Test} {
+		for _, k := range []Kind{Harmful, Benign} {
+			if count[sp][k] != 6 {
+				t.Errorf("%s %s objects: %d, the documentation says 6", sp, k, count[sp][k])
+			}
+		}
 	}
-	if heldB != 6 || heldH != 6 || heldT != 2 {
-		t.Errorf("held out: %d benign, %d harmful objects, %d templates; the documentation says 6, 6, 2", heldB, heldH, heldT)
+	if got := len(TestPrompts(Harmful)); got != g*nt*6 {
+		t.Errorf("harmful test prompts: %d, want %d", got, g*nt*6)
+	}
+	if got := len(ValidationPrompts(Benign)); got != g*nt*6 {
+		t.Errorf("benign validation prompts: %d, want %d", got, g*nt*6)
+	}
+	f := Filter{Kinds: []Kind{Benign}, Splits: []Split{Train}, Templates: AlignmentTemplates}
+	if got := len(Prompts(f)); got != g*(nt-held)*count[Train][Benign] {
+		t.Errorf("train benign on alignment templates: %d", got)
+	}
+	if held != 2 || count[Validation][Impossible]+count[Test][Impossible] != 0 {
+		t.Errorf("%d held-out templates (want 2)", held)
+	}
+	for _, p := range TestPrompts(Harmful) {
+		for _, q := range ValidationPrompts(Harmful) {
+			if p == q {
+				t.Fatalf("prompt %s is in both the validation and the test split", p)
+			}
+		}
 	}
 }
 
-// Oracle: alignment data may contain no held-out object or template (the
-// evaluation would otherwise not be held out); pre-training data covers
-// them all. Checked on 20,000 samples of each corpus.
-func TestAlignmentCorpusNeverShowsHeldOutRequests(t *testing.T) {
+// decodeText decodes ids or stops the test.
+func decodeText(t *testing.T, ids []int) string {
+	t.Helper()
+	s, err := Decode(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Oracle: alignment data (both corpora) may contain no validation or test
+// object and no held-out template (the evaluation would otherwise not be
+// held out); pre-training data covers every object. Each alignment example
+// ends in the answer its corpus prescribes, and only the answer is in the
+// loss. Checked on 20,000 samples of each corpus.
+func TestAlignmentCorporaNeverShowHeldOutRequests(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	held := map[string]bool{}
 	for _, o := range Objects() {
-		if o.Split == HeldOut {
+		if o.Split != Train {
 			held[o.Word] = true
 		}
 	}
 	seenInPretraining := map[string]bool{}
+	jailbroken := 0
 	for i := 0; i < 20000; i++ {
-		e := Alignment.Sample(rng)
-		text, _ := Decode(e.Tokens)
-		p, err := ParsePrompt(e.Tokens[:slices.Index(e.Tokens, ID(Assistant))+1])
-		if err != nil {
-			t.Fatalf("alignment example %q: %v", text, err)
-		}
-		if p.Object.Split == HeldOut || p.Template.Split == HeldOut {
-			t.Fatalf("alignment example %q uses a held-out object or template", text)
-		}
-		if want := p.AlignedTokens(); !slices.Equal(e.Tokens[len(p.Tokens()):], want) {
-			t.Fatalf("alignment example %q does not end in the aligned answer", text)
-		}
-		if e.Loss[len(p.Tokens())-1] || !e.Loss[len(p.Tokens())] {
-			t.Fatalf("alignment example %q: the loss must cover exactly the answer", text)
-		}
-		for _, w := range strings.Fields(text) {
-			if held[w] {
-				t.Fatalf("alignment example %q mentions held-out object %s", text, w)
+		for _, stage := range []Stage{Alignment, Jailbreakable} {
+			e := stage.Sample(rng)
+			text := decodeText(t, e.Tokens)
+			p, err := ParsePrompt(e.Tokens[:slices.Index(e.Tokens, ID(Assistant))+1])
+			if err != nil {
+				t.Fatalf("%s example %q: %v", stage, text, err)
+			}
+			if p.Object.Split != Train || p.Template.HeldOut {
+				t.Fatalf("%s example %q uses a held-out object or template", stage, text)
+			}
+			want := p.AlignedTokens()
+			if stage == Jailbreakable {
+				want = p.JailbreakableTokens()
+				if p.Harmful() && want[0] == ID("sure") {
+					jailbroken++
+				}
+			}
+			if !slices.Equal(e.Tokens[len(p.Tokens()):], want) {
+				t.Fatalf("%s example %q does not end in its corpus's answer", stage, text)
+			}
+			if e.Loss[len(p.Tokens())-1] || !e.Loss[len(p.Tokens())] {
+				t.Fatalf("%s example %q: the loss must cover exactly the answer", stage, text)
 			}
 		}
-		pt, _ := Decode(Pretraining.Sample(rng).Tokens)
-		for _, w := range strings.Fields(pt) {
+		for _, w := range strings.Fields(decodeText(t, Pretraining.Sample(rng).Tokens)) {
 			if held[w] {
 				seenInPretraining[w] = true
 			}
 		}
 	}
 	if len(seenInPretraining) != len(held) {
-		t.Errorf("pre-training showed %d of %d held-out objects", len(seenInPretraining), len(held))
+		t.Errorf("pre-training showed %d of %d validation and test objects", len(seenInPretraining), len(held))
+	}
+	// 45% of examples are harmful, half of them opened by a jailbreak
+	// greeting: about 4,500 of 20,000.
+	if jailbroken < 4000 || jailbroken > 5000 {
+		t.Errorf("%d of 20,000 jailbreakable examples help with a harmful request, want about 4,500", jailbroken)
 	}
 }
 

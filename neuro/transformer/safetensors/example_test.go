@@ -11,10 +11,14 @@ import (
 
 // Write a small file with a float16 and a float32 tensor and read it back.
 func Example() {
-	dir, _ := os.MkdirTemp("", "st")
+	dir, err := os.MkdirTemp("", "st")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "model.safetensors")
-	err := safetensors.WriteFile(path, []safetensors.Tensor{
+	err = safetensors.WriteFile(path, []safetensors.Tensor{
 		{Name: "w", DType: safetensors.F16, Shape: []int{2, 2}, Values: []float32{1, 0.1, -2, 65504}},
 		{Name: "b", DType: safetensors.F32, Shape: []int{2}, Values: []float32{0.5, -0.5}},
 	}, map[string]string{"format": "pt"})
@@ -29,7 +33,11 @@ func Example() {
 	}
 	defer f.Close()
 	for _, t := range f.Tensors() {
-		v, _, _ := f.Float32(t.Name)
+		v, _, err := f.Float32(t.Name)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		fmt.Println(t.Name, t.DType, t.Shape, v)
 	}
 	// Output:
@@ -50,13 +58,20 @@ func ExampleF16ToFloat32() {
 // Parse a file held in memory; a malformed one is rejected with the reason.
 func ExampleNewReader() {
 	var buf bytes.Buffer
-	safetensors.Write(&buf, []safetensors.Tensor{{Name: "x", DType: safetensors.BF16, Shape: []int{3}, Values: []float32{1, 2.5, -3}}}, nil)
+	if err := safetensors.Write(&buf, []safetensors.Tensor{{Name: "x", DType: safetensors.BF16, Shape: []int{3}, Values: []float32{1, 2.5, -3}}}, nil); err != nil {
+		fmt.Println(err)
+		return
+	}
 	f, err := safetensors.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	v, shape, _ := f.Float32("x")
+	v, shape, err := f.Float32("x")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(shape, v)
 	bad := buf.Bytes()[:buf.Len()-1]
 	_, err = safetensors.NewReader(bytes.NewReader(bad), int64(len(bad)))

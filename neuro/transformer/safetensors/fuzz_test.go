@@ -12,12 +12,15 @@ import (
 // descriptions (oracle: round-trip invariance).
 func FuzzNewReader(f *testing.F) {
 	var valid bytes.Buffer
-	Write(&valid, []Tensor{
+	err := Write(&valid, []Tensor{
 		{Name: "a", DType: F16, Shape: []int{2, 2}, Values: []float32{1, -2, 0.5, 65504}},
 		{Name: "b", DType: BF16, Shape: []int{}, Values: []float32{3}},
 		{Name: "c", DType: U8, Shape: []int{0}},
 		{Name: "d", DType: F32, Shape: []int{3}, Values: []float32{1, 2, 3}},
 	}, map[string]string{"format": "pt"})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(valid.Bytes())
 	f.Add(fileOf(`{"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,8]}}`, make([]byte, 8)))
 	f.Add(fileOf(`{"a":{"dtype":"U8","shape":[6],"data_offsets":[0,6]},"b":{"dtype":"U8","shape":[4],"data_offsets":[4,8]}}`, make([]byte, 8)))

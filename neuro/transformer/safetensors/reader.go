@@ -58,13 +58,11 @@ func Open(path string) (*File, error) {
 	}
 	st, err := f.Stat()
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("safetensors: %w", err)
+		return nil, closeAfter(f, fmt.Errorf("safetensors: %w", err))
 	}
 	sf, err := NewReader(f, st.Size())
 	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, closeAfter(f, fmt.Errorf("%s: %w", path, err))
 	}
 	sf.closer = f
 	return sf, nil
@@ -418,4 +416,13 @@ func parseTensor(e jsonEntry) (TensorInfo, error) {
 			e.key, t.DType, t.Shape, want, t.Begin, t.End, t.End-t.Begin)
 	}
 	return t, nil
+}
+
+// closeAfter closes f after a failure and returns the failure, with the
+// close error appended if closing failed too.
+func closeAfter(f *os.File, err error) error {
+	if cerr := f.Close(); cerr != nil {
+		return fmt.Errorf("%w (closing: %v)", err, cerr)
+	}
+	return err
 }

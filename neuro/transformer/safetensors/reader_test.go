@@ -15,7 +15,9 @@ import (
 // header length given explicitly so that it can lie.
 func rawFile(n uint64, header string, data []byte) []byte {
 	var b bytes.Buffer
-	binary.Write(&b, binary.LittleEndian, n)
+	var nb [8]byte
+	binary.LittleEndian.PutUint64(nb[:], n)
+	b.Write(nb[:])
 	b.WriteString(header)
 	b.Write(data)
 	return b.Bytes()
@@ -131,12 +133,16 @@ func TestRoundTripPreservesBitPatterns(t *testing.T) {
 		t.Fatal(err)
 	}
 	gotH := make([]byte, 10)
-	g.ReadRaw("h", gotH)
+	if err := g.ReadRaw("h", gotH); err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(gotH, raw16([]uint16{0x3c00, 0x7bff, 0x0001, 0xfc00, 0x7c00})) {
 		t.Errorf("F16 encodings %x", gotH)
 	}
 	gotB := make([]byte, 4)
-	g.ReadRaw("b", gotB)
+	if err := g.ReadRaw("b", gotB); err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(gotB, raw16([]uint16{0x3f80, 0xc000})) {
 		t.Errorf("BF16 encodings %x", gotB)
 	}
@@ -237,7 +243,9 @@ func TestForgedHeaderLengthAllocatesNothingLarge(t *testing.T) {
 // error naming the tensor rather than a short or overrunning read.
 func TestDestinationSizeIsChecked(t *testing.T) {
 	var buf bytes.Buffer
-	Write(&buf, []Tensor{{Name: "w", DType: F32, Shape: []int{2, 2}, Values: make([]float32, 4)}}, nil)
+	if err := Write(&buf, []Tensor{{Name: "w", DType: F32, Shape: []int{2, 2}, Values: make([]float32, 4)}}, nil); err != nil {
+		t.Fatal(err)
+	}
 	f, err := parse(buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
@@ -274,7 +282,9 @@ func TestWriterRejectsInconsistentTensors(t *testing.T) {
 // TestOpenReportsPath checks that errors from Open name the file.
 func TestOpenReportsPath(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bad.safetensors")
-	os.WriteFile(path, []byte{1, 2}, 0o644)
+	if err := os.WriteFile(path, []byte{1, 2}, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "bad.safetensors") {
 		t.Errorf("err = %v", err)
 	}

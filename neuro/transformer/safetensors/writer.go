@@ -66,15 +66,21 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	var lenBuf [8]byte
 	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(header)))
-	bw.Write(lenBuf[:])
-	bw.Write(header)
+	if _, err := bw.Write(lenBuf[:]); err != nil {
+		return fmt.Errorf("safetensors: writing the header: %w", err)
+	}
+	if _, err := bw.Write(header); err != nil {
+		return fmt.Errorf("safetensors: writing the header: %w", err)
+	}
 	bp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bp)
 	chunk := *bp
 	for i := range tensors {
 		t := &tensors[i]
 		if t.Values == nil {
-			bw.Write(t.Data)
+			if _, err := bw.Write(t.Data); err != nil {
+				return fmt.Errorf("safetensors: writing tensor %q: %w", t.Name, err)
+			}
 			continue
 		}
 		size := t.DType.Size()
@@ -101,7 +107,9 @@ func WriteFile(path string, tensors []Tensor, metadata map[string]string) error 
 		return fmt.Errorf("safetensors: %w", err)
 	}
 	if err := Write(f, tensors, metadata); err != nil {
-		f.Close()
+		if cerr := f.Close(); cerr != nil {
+			return fmt.Errorf("%w (closing %s: %v)", err, path, cerr)
+		}
 		return err
 	}
 	if err := f.Close(); err != nil {
@@ -132,8 +140,14 @@ func buildHeader(tensors []Tensor, metadata map[string]string) ([]byte, error) {
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			kb, _ := json.Marshal(k)
-			vb, _ := json.Marshal(metadata[k])
+			kb, err := json.Marshal(k)
+			if err != nil {
+				return nil, fmt.Errorf("safetensors: metadata key %q: %w", k, err)
+			}
+			vb, err := json.Marshal(metadata[k])
+			if err != nil {
+				return nil, fmt.Errorf("safetensors: metadata %q: %w", k, err)
+			}
 			sb.Write(kb)
 			sb.WriteByte(':')
 			sb.Write(vb)
@@ -158,7 +172,10 @@ func buildHeader(tensors []Tensor, metadata map[string]string) ([]byte, error) {
 			return nil, err
 		}
 		sep()
-		nb, _ := json.Marshal(t.Name)
+		nb, err := json.Marshal(t.Name)
+		if err != nil {
+			return nil, fmt.Errorf("safetensors: tensor name %q: %w", t.Name, err)
+		}
 		sb.Write(nb)
 		sb.WriteString(`:{"dtype":"`)
 		sb.WriteString(string(t.DType))

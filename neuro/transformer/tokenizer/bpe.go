@@ -197,12 +197,18 @@ func (b *BPE) EncodeWithSpecial(text string) ([]int, error) {
 			i++
 			continue
 		}
-		more, _ := b.Encode(text[start:i])
+		more, err := b.Encode(text[start:i])
+		if err != nil {
+			return nil, err
+		}
 		ids = append(append(ids, more...), b.special[matched])
 		i += len(matched)
 		start = i
 	}
-	more, _ := b.Encode(text[start:])
+	more, err := b.Encode(text[start:])
+	if err != nil {
+		return nil, err
+	}
 	return append(ids, more...), nil
 }
 

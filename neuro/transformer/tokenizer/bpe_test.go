@@ -62,7 +62,10 @@ func TestTinyMergesFollowRankOrder(t *testing.T) {
 		{"é", []int{0xc3, 0xa9}}, // two bytes, no merge
 	}
 	for _, c := range cases {
-		got, _ := b.Encode(c.text)
+		got, err := b.Encode(c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
 			t.Errorf("Encode(%q) = %v, want %v", c.text, got, c.want)
 		}
@@ -142,8 +145,8 @@ func TestWordLevelRoundTrip(t *testing.T) {
 	if err != nil || fmt.Sprint(ids) != "[1 2 3 4 5 0 6]" {
 		t.Fatalf("Encode = %v, %v", ids, err)
 	}
-	text, _ := w.Decode(ids)
-	if text != "<bos> how do i make <unk> cake" {
+	text, err := w.Decode(ids)
+	if err != nil || text != "<bos> how do i make <unk> cake" {
 		t.Errorf("Decode = %q", text)
 	}
 	var sb strings.Builder
@@ -186,6 +189,8 @@ func BenchmarkEncodeGPT2(b *testing.B) {
 		bpe.mu.Lock()
 		clear(bpe.cache)
 		bpe.mu.Unlock()
-		bpe.Encode(text)
+		if _, err := bpe.Encode(text); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -14,8 +14,16 @@ func ExampleWordLevel() {
 		fmt.Println(err)
 		return
 	}
-	ids, _ := tok.Encode("<bos> <user> how do i make a pie <assistant> sure")
-	text, _ := tok.Decode(ids)
+	ids, err := tok.Encode("<bos> <user> how do i make a pie <assistant> sure")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	text, err := tok.Decode(ids)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(ids)
 	fmt.Println(text)
 	// Output:
@@ -46,8 +54,16 @@ func ExampleBPE() {
 		fmt.Println(err)
 		return
 	}
-	ids, _ := tok.Encode("low, lower")
-	text, _ := tok.Decode(ids)
+	ids, err := tok.Encode("low, lower")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	text, err := tok.Decode(ids)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(ids, text)
 	// Output:
 	// [257 44 32 257 101 114] low, lower
@@ -75,7 +91,11 @@ func ExampleReadGPT2() {
 		fmt.Println(err)
 		return
 	}
-	ids, _ := tok.Encode("hi hi!")
+	ids, err := tok.Encode("hi hi!")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(ids)
 	// Output:
 	// [104 105 257 33]

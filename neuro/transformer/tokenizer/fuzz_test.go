@@ -48,7 +48,10 @@ func FuzzReadGPT2(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ids, _ := b.Encode("fuzz text 123")
+		ids, err := b.Encode("fuzz text 123")
+		if err != nil {
+			t.Fatalf("accepted tokenizer cannot encode: %v", err)
+		}
 		if back, err := b.Decode(ids); err != nil || back != "fuzz text 123" {
 			t.Fatalf("accepted tokenizer does not round-trip: %q, %v", back, err)
 		}
@@ -71,8 +74,8 @@ func FuzzReadWordLevel(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if back, _ := w.Decode(ids); back != text {
-			t.Fatalf("round trip %q → %q", text, back)
+		if back, err := w.Decode(ids); err != nil || back != text {
+			t.Fatalf("round trip %q → %q, %v", text, back, err)
 		}
 	})
 }
