@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"gonum.org/v1/gonum/integrate/quad"
-
 	"github.com/neuronb/neuronb/neuro/parallel"
 	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/neuro/run"
@@ -163,7 +161,7 @@ func EstimateILocal(m NoiseDifference, e *Encoder, grid Grid, s *EstimateSetting
 	}
 	d, n := e.Dim(), grid.Len()
 	u, w := make([]float64, set.GammaNodes), make([]float64, set.GammaNodes)
-	quad.Legendre{}.FixedLocations(u, w, set.LogGammaMin, set.LogGammaMax)
+	legendre(u, w, set.LogGammaMin, set.LogGammaMax)
 	res := &DiffusionEstimate{Grid: grid, Settings: set, Gamma: make([]float64, len(u))}
 	if d == 1 {
 		res.X = grid.Axes[0]

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -543,7 +544,7 @@ func (q *quadrature) gammaNodes() (gam, w []float64) {
 			}
 		}
 	} else {
-		quad.Legendre{}.FixedLocations(u, w, a, b)
+		legendre(u, w, a, b)
 	}
 	gam = make([]float64, n)
 	for i := range u {
@@ -715,4 +716,14 @@ func localJR(j *mat.SymDense, s []float64, gamma float64) float64 {
 		t += b * b * m.At(a, a)
 	}
 	return t
+}
+
+// legendre fills Gauss–Legendre nodes on [a, b] in increasing order with
+// their weights.
+func legendre(u, w []float64, a, b float64) {
+	quad.Legendre{}.FixedLocations(u, w, a, b)
+	if len(u) > 1 && u[0] > u[len(u)-1] {
+		slices.Reverse(u)
+		slices.Reverse(w)
+	}
 }

@@ -116,8 +116,8 @@ func ExampleEstimateILocal() {
 	}
 	// Output:
 	// I = 1.199
-	// r~p(r|y): I_local(0, 0) ≈ 1.21, I_local(2, 0) ≈ 1.21
-	// r~p(r|x): I_local(0, 0) ≈ 0.89, I_local(2, 0) ≈ 1.88
+	// r~p(r|y): I_local(0, 0) ≈ 1.21, I_local(2, 0) ≈ 1.20
+	// r~p(r|x): I_local(0, 0) ≈ 0.89, I_local(2, 0) ≈ 1.87
 }
 
 // A shipped denoiser estimates the brief's neuron's I_local on its flank
