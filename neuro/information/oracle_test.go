@@ -66,6 +66,7 @@ type numpyOutput struct {
 	ISP      []float64   `json:"isp"`
 	Fisher   []float64   `json:"fisher"`
 	Seconds  float64     `json:"seconds"`
+	CPU      float64     `json:"cpu_seconds"`
 	K        int         `json:"responses"`
 }
 
