@@ -269,7 +269,7 @@ type trainer struct {
 	set     TrainSettings
 	opt     *train.Adam[float64]
 	adv     *adversary
-	batch   []int       // batch label per position in rows
+	batch   []int         // batch label per position in rows
 	byNeur  map[int][]int // positions in rows of each neuron
 	pos     map[int]int   // table row of each training neuron (implicit)
 	encC    *train.Cache[float64]
