@@ -18,7 +18,7 @@ type CampaignSettings struct {
 	// Types are the intrinsic types neurons are drawn from (default
 	// AllTypes).
 	Types []NeuronType
-	// Animals (default 5) and Stimuli (default 2): every animal is recorded
+	// Animals (default 5) and Stimuli (default 3): every animal is recorded
 	// under every stimulus type, so there are Animals × Stimuli
 	// environments.
 	Animals, Stimuli int
@@ -86,7 +86,7 @@ func (s *CampaignSettings) resolved() (CampaignSettings, error) {
 		}
 		return nil
 	}
-	for _, e := range []error{def(&o.Animals, 5, "Animals"), def(&o.Stimuli, 2, "Stimuli"), def(&o.NeuronsPerAnimal, 100, "NeuronsPerAnimal"),
+	for _, e := range []error{def(&o.Animals, 5, "Animals"), def(&o.Stimuli, 3, "Stimuli"), def(&o.NeuronsPerAnimal, 100, "NeuronsPerAnimal"),
 		deff(&o.Duration, 60, "Duration"), deff(&o.Dt, 0.0005, "Dt"), deff(&o.NoiseSD, 5, "NoiseSD"), deff(&o.NoiseTau, 0.005, "NoiseTau"),
 		deff(&o.TypeBias, 0.3, "TypeBias")} {
 		if e != nil {

@@ -102,8 +102,34 @@ func (m *Model) EmbedNeurons(d *Dataset, rows []int) ([]int, [][]float64, error)
 }
 
 // fitEmbeddings fits one embedding per neuron to its rows, full batch.
+// The decoder's output depends on a row only through its neuron and
+// stimulus, so the rows of each (neuron, stimulus) group enter as their
+// mean features with the group's size as weight: the same gradient at a
+// fraction of the cost.
 func (m *Model) fitEmbeddings(d *Dataset, rows []int, idx map[int]int, count int) ([][]float64, error) {
-	dim := m.Settings.Dim
+	dim, w := m.Settings.Dim, len(m.Mean)
+	x := m.input(d, rows, nil)
+	group := map[[2]int]int{}
+	var reps []int // a representative row per group
+	var weights, xm []float64
+	for i, r := range rows {
+		key := [2]int{d.Neuron[r], d.Stimulus[r]}
+		g, ok := group[key]
+		if !ok {
+			g = len(reps)
+			group[key] = g
+			reps, weights, xm = append(reps, r), append(weights, 0), append(xm, make([]float64, w)...)
+		}
+		weights[g]++
+		for j := 0; j < w; j++ {
+			xm[g*w+j] += x[i*w+j]
+		}
+	}
+	for g, k := range weights {
+		for j := 0; j < w; j++ {
+			xm[g*w+j] /= k
+		}
+	}
 	dec := m.Decoder.Clone()
 	c := dec.NewCache()
 	p := train.NewParam[float64]("z", count, dim)
@@ -111,22 +137,21 @@ func (m *Model) fitEmbeddings(d *Dataset, rows []int, idx map[int]int, count int
 	if err != nil {
 		return nil, err
 	}
-	x := m.input(d, rows, nil)
-	z := make([]float64, len(rows)*dim)
+	z := make([]float64, len(reps)*dim)
 	var buf []float64
 	for it := 0; it < m.Settings.InferIterations; it++ {
 		p.ZeroGrad()
-		for i, r := range rows {
-			copy(z[i*dim:(i+1)*dim], p.Value[idx[d.Neuron[r]]*dim:])
+		for g, r := range reps {
+			copy(z[g*dim:(g+1)*dim], p.Value[idx[d.Neuron[r]]*dim:])
 		}
-		_, dz, err := m.decodeLoss(c, d, rows, z, x, &buf)
+		_, dz, err := m.decodeLoss(c, d, reps, weights, z, xm, &buf)
 		if err != nil {
 			return nil, err
 		}
-		for i, r := range rows {
-			g := p.Grad[idx[d.Neuron[r]]*dim:]
+		for g, r := range reps {
+			grad := p.Grad[idx[d.Neuron[r]]*dim:]
 			for k := 0; k < dim; k++ {
-				g[k] += dz[i*dim+k]
+				grad[k] += dz[g*dim+k]
 			}
 		}
 		if err := opt.Step(); err != nil {

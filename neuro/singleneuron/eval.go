@@ -132,8 +132,8 @@ func (s *EvalSettings) resolved(d *Dataset) (EvalSettings, error) {
 	} else if o.Protocol != LeaveOneAnimalOut {
 		return o, fmt.Errorf("singleneuron: EvalSettings.Protocol = %d", o.Protocol)
 	}
-	if domains < 2 {
-		return o, fmt.Errorf("singleneuron: %v needs at least 2 environments to hold one out, the dataset has %d", o.Protocol, domains)
+	if domains < 3 {
+		return o, fmt.Errorf("singleneuron: %v needs at least 3 animals (or stimuli): one to hold out and two to probe the batch among, the dataset has %d", o.Protocol, domains)
 	}
 	if o.Folds == nil {
 		for i := 0; i < domains; i++ {

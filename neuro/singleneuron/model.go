@@ -71,7 +71,7 @@ type TrainSettings struct {
 	// stream) and the batches.
 	Seed uint64
 	// Progress sees the model's loss (train.Metric) after every step.
-	Progress run.Progress
+	Progress run.Progress `json:"-"`
 }
 
 func (s *TrainSettings) resolved() (TrainSettings, error) {
@@ -496,7 +496,7 @@ func (t *trainer) implicitStep() (float64, float64, error) {
 		copy(z[i*dim:(i+1)*dim], t.m.Table.Value[t.pos[t.d.Neuron[r]]*dim:])
 	}
 	t.x = t.m.input(t.d, rows, t.x)
-	loss, dz, err := t.m.decodeLoss(t.decC, t.d, rows, z, t.x, &t.buf)
+	loss, dz, err := t.m.decodeLoss(t.decC, t.d, rows, nil, z, t.x, &t.buf)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -515,10 +515,27 @@ func (t *trainer) implicitStep() (float64, float64, error) {
 
 // decodeLoss runs the implicit decoder on [z, stimulus one-hot] for rows
 // and returns the mean of ½‖x̂ − x‖² + ½·0.01‖z‖² and its gradient with
-// respect to z (the decoder's parameter gradients accumulate).
-func (m *Model) decodeLoss(c *train.Cache[float64], d *Dataset, rows []int, z, x []float64, buf *[]float64) (float64, []float64, error) {
-	n, dim, w := len(rows), m.Settings.Dim, len(m.Mean)
-	in := make([]float64, n*(dim+m.Stimuli))
+// respect to z (the decoder's parameter gradients accumulate). With
+// weights, row i stands for weights[i] rows with the same neuron and
+// stimulus whose mean features are x_i (the loss then differs from the
+// rows' by a constant, the gradient not at all) and the mean is over
+// Σ weights.
+func (m *Model) decodeLoss(c *train.Cache[float64], d *Dataset, rows []int, weights, z, x []float64, buf *[]float64) (float64, []float64, error) {
+	dim, w := m.Settings.Dim, len(m.Mean)
+	n := float64(len(rows))
+	if weights != nil {
+		n = 0
+		for _, v := range weights {
+			n += v
+		}
+	}
+	weight := func(i int) float64 {
+		if weights == nil {
+			return 1
+		}
+		return weights[i]
+	}
+	in := make([]float64, len(rows)*(dim+m.Stimuli))
 	for i, r := range rows {
 		row := in[i*(dim+m.Stimuli):]
 		copy(row, z[i*dim:(i+1)*dim])
@@ -530,23 +547,24 @@ func (m *Model) decodeLoss(c *train.Cache[float64], d *Dataset, rows []int, z, x
 	if err != nil {
 		return 0, nil, err
 	}
-	*buf = grow(*buf, n*w)
+	*buf = grow(*buf, len(xh))
 	var loss float64
 	for i := range xh {
-		r := xh[i] - x[i]
-		loss += 0.5 * r * r / float64(n)
-		(*buf)[i] = r / float64(n)
+		r, k := xh[i]-x[i], weight(i/w)
+		loss += 0.5 * k * r * r / n
+		(*buf)[i] = k * r / n
 	}
 	din, err := m.Decoder.Backward(c, *buf)
 	if err != nil {
 		return 0, nil, err
 	}
-	dz := make([]float64, n*dim)
-	for i := 0; i < n; i++ {
-		for k := 0; k < dim; k++ {
-			v := z[i*dim+k]
-			loss += 0.5 * implicitL2 * v * v / float64(n)
-			dz[i*dim+k] = din[i*(dim+m.Stimuli)+k] + implicitL2*v/float64(n)
+	dz := make([]float64, len(rows)*dim)
+	for i := range rows {
+		k := weight(i)
+		for j := 0; j < dim; j++ {
+			v := z[i*dim+j]
+			loss += 0.5 * k * implicitL2 * v * v / n
+			dz[i*dim+j] = din[i*(dim+m.Stimuli)+j] + k*implicitL2*v/n
 		}
 	}
 	return loss, dz, nil

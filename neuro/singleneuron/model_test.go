@@ -259,3 +259,82 @@ func TestTrainAndEvaluateRejectBadInput(t *testing.T) {
 		t.Error("a reset above threshold: no error")
 	}
 }
+
+// The implicit model's inference groups rows by neuron and stimulus: the
+// gradient with respect to each neuron's embedding equals the one summed
+// over its rows (dense oracle), to 1e-12.
+func TestGroupedDecodeGradientMatchesRows(t *testing.T) {
+	d := smallData(t)
+	rows := allRows(d)
+	m, _, err := Train(d, rows, nil, &TrainSettings{Model: ImplicitModel, Hidden: 8, Dim: 3, MaxIterations: 5, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 7))
+	emb := map[int][]float64{}
+	for _, r := range rows {
+		if emb[d.Neuron[r]] == nil {
+			emb[d.Neuron[r]] = []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		}
+	}
+	perNeuron := func(rs []int, weights, x []float64) map[int][]float64 {
+		z := make([]float64, 0, 3*len(rs))
+		for _, r := range rs {
+			z = append(z, emb[d.Neuron[r]]...)
+		}
+		var buf []float64
+		dec := m.Decoder.Clone()
+		_, dz, err := m.decodeLoss(dec.NewCache(), d, rs, weights, z, x, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := map[int][]float64{}
+		for i, r := range rs {
+			if g[d.Neuron[r]] == nil {
+				g[d.Neuron[r]] = make([]float64, 3)
+			}
+			for k := 0; k < 3; k++ {
+				g[d.Neuron[r]][k] += dz[i*3+k]
+			}
+		}
+		return g
+	}
+	dense := perNeuron(rows, nil, m.input(d, rows, nil))
+	// Grouped: one representative row per (neuron, stimulus) with the
+	// group's mean features and size.
+	w := d.Width()
+	x := m.input(d, rows, nil)
+	idx := map[[2]int]int{}
+	var reps []int
+	var weights, xm []float64
+	for i, r := range rows {
+		key := [2]int{d.Neuron[r], d.Stimulus[r]}
+		g, ok := idx[key]
+		if !ok {
+			g = len(reps)
+			idx[key] = g
+			reps, weights, xm = append(reps, r), append(weights, 0), append(xm, make([]float64, w)...)
+		}
+		weights[g]++
+		for j := 0; j < w; j++ {
+			xm[g*w+j] += x[i*w+j]
+		}
+	}
+	for g, k := range weights {
+		for j := 0; j < w; j++ {
+			xm[g*w+j] /= k
+		}
+	}
+	if len(reps) == len(rows) {
+		t.Fatal("no group has two rows: the test checks nothing")
+	}
+	grouped := perNeuron(reps, weights, xm)
+	for n, g := range dense {
+		for k := range g {
+			if math.Abs(g[k]-grouped[n][k]) > 1e-12 {
+				t.Errorf("neuron %d: gradient %v over rows, %v grouped", n, g, grouped[n])
+				break
+			}
+		}
+	}
+}

@@ -161,6 +161,9 @@ type Claim struct {
 	B    replicates.Summary `json:"b"`
 	Diff replicates.Summary `json:"diff"`
 	P    float64            `json:"p"`
+	// Gap summarises, where the claim has one, a second registered
+	// quantity: H3's batch-probe accuracy minus the type-only level.
+	Gap *replicates.Summary `json:"gap,omitempty"`
 	// Holds says whether the registered threshold is met.
 	Holds bool `json:"holds"`
 }
