@@ -155,13 +155,52 @@ func (d *Dataset) Validate() error {
 // Width returns the number of features per row.
 func (d *Dataset) Width() int { return len(d.X[0]) }
 
-// rowsWhere returns the rows r for which keep(r) holds.
-func (d *Dataset) rowsWhere(keep func(r int) bool) []int {
+// RowsWhere returns the rows r for which keep(r) holds (all rows for a nil
+// keep).
+func (d *Dataset) RowsWhere(keep func(r int) bool) []int {
 	var out []int
 	for r := range d.X {
-		if keep(r) {
+		if keep == nil || keep(r) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// FromUnits cuts a recording's units into consecutive segments of length
+// seconds over the group's support and returns their features as a
+// Dataset of one animal and one stimulus with unknown types (−1): real
+// units loaded with neuro/spikes (OpenNWB, LoadPhy, LoadNPZ, LoadCSV)
+// enter the models this way. Neuron n is the group's unit n.
+func FromUnits(g *spikes.TsGroup, length float64, s *FeatureSettings) (*Dataset, error) {
+	if g == nil || g.Len() == 0 {
+		return nil, fmt.Errorf("singleneuron: FromUnits: no units")
+	}
+	if !(length > 0) {
+		return nil, fmt.Errorf("singleneuron: FromUnits: segment length %v s, want > 0", length)
+	}
+	seg, err := g.Support().Split(length)
+	if err != nil {
+		return nil, fmt.Errorf("singleneuron: FromUnits: %w", err)
+	}
+	if seg, err = seg.DropShort(length * (1 - 1e-9)); err != nil {
+		return nil, err
+	}
+	if seg.Len() == 0 {
+		return nil, fmt.Errorf("singleneuron: FromUnits: the recording (%v s) is shorter than one %v s segment", g.Support().TotalLength(), length)
+	}
+	X, unit, _, err := Features(g, seg, s)
+	if err != nil {
+		return nil, fmt.Errorf("singleneuron: FromUnits: %w", err)
+	}
+	if len(X) == 0 {
+		return nil, fmt.Errorf("singleneuron: FromUnits: no segment has enough spikes")
+	}
+	d := &Dataset{X: X, Neuron: unit, Animal: make([]int, len(X)), Stimulus: make([]int, len(X)),
+		Type: make([]int, g.Len()), NeuronAnimal: make([]int, g.Len()), Animals: 1, Stimuli: 1,
+		Skipped: g.Len()*seg.Len() - len(X)}
+	for i := range d.Type {
+		d.Type[i] = -1
+	}
+	return d, d.Validate()
 }

@@ -22,7 +22,7 @@ func smallData(t testing.TB) *Dataset {
 	return d
 }
 
-func allRows(d *Dataset) []int { return d.rowsWhere(func(int) bool { return true }) }
+func allRows(d *Dataset) []int { return d.RowsWhere(func(int) bool { return true }) }
 
 // Oracles of the three VICReg terms: identical views give inv = 0;
 // columns of standard deviation ≥ 1 give var = 0; orthogonal centred
