@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neuronb/neuronb/neuro/run"
+
 	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/neuro/safety/study"
 )
@@ -116,14 +118,14 @@ func TestResultsRoundTripAndTables(t *testing.T) {
 // Oracle: git itself. The revision is a full hash (with +dirty when the
 // tree has changes).
 func TestRevisionIsTheCheckout(t *testing.T) {
-	rev, err := study.Revision(".")
+	rev, err := run.Revision(".")
 	if err != nil {
 		t.Skip("not in a git checkout:", err)
 	}
 	if h := strings.TrimSuffix(rev, "+dirty"); len(h) != 40 {
 		t.Errorf("revision %q", rev)
 	}
-	if _, err := study.Revision(os.TempDir()); err == nil {
+	if _, err := run.Revision(os.TempDir()); err == nil {
 		t.Error("a directory outside a checkout should give an error")
 	}
 }
