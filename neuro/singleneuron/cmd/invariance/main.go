@@ -13,8 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"time"
 
 	"github.com/neuronb/neuronb/neuro/run"
@@ -44,7 +42,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "%s  %d/%d  %s %.3f\n", time.Since(start).Round(time.Second), s.Iteration, s.MaxIterations, s.Metric, s.Value)
 		return nil
 	}
-	rev := revision()
+	rev, err := run.Revision(".")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "invariance:", err)
+		os.Exit(1)
+	}
 	st, err := singleneuron.RunStudy(set)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "invariance:", err)
@@ -60,18 +62,4 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("%d runs in %s, revision %s: %s\n", len(st.Runs), time.Since(start).Round(time.Second), st.Revision, *out)
-}
-
-// revision returns `git rev-parse HEAD`, with "+dirty" when tracked files
-// have uncommitted changes, or "unknown".
-func revision() string {
-	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
-	if err != nil {
-		return "unknown"
-	}
-	rev := strings.TrimSpace(string(head))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
-		rev += "+dirty"
-	}
-	return rev
 }
