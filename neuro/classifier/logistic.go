@@ -1,7 +1,9 @@
 // Package classifier holds the classifiers neuro/ fits to features read
 // from models or recordings: L2-regularised logistic regression
 // (FitLogistic, scikit-learn's LogisticRegression objective, minimised by
-// gonum's Newton method) and the majority-class baseline.
+// gonum's Newton method), its one-vs-rest multi-class form (FitOneVsRest),
+// the majority-class baseline, and the scores of a multi-class prediction
+// (Confusion, MacroF1, BalancedAccuracy, as scikit-learn computes them).
 package classifier
 
 import (
