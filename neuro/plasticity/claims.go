@@ -156,32 +156,11 @@ func compare(id, hyp string, a, b []float64, alt replicates.Alternative) (Claim,
 	if len(a) != len(b) || len(a) < 2 {
 		return c, fmt.Errorf("plasticity: claim %s: %d and %d runs, want the same number ≥ 2", id, len(a), len(b))
 	}
-	d := make([]float64, len(a))
-	for i := range a {
-		d[i] = a[i] - b[i]
-	}
-	var err error
-	if c.A, err = replicates.Summarize(a); err != nil {
-		return c, err
-	}
-	if c.B, err = replicates.Summarize(b); err != nil {
-		return c, err
-	}
-	if c.Diff, err = replicates.Summarize(d); err != nil {
-		return c, err
-	}
-	if c.Diff.SD == 0 {
-		c.P = 1
-		if (alt == replicates.Greater && c.Diff.Mean > 0) || (alt == replicates.Less && c.Diff.Mean < 0) {
-			c.P = 0
-		}
-		return c, nil
-	}
-	tt, err := replicates.PairedT(a, b, alt)
+	p, err := replicates.ComparePaired(a, b, alt)
 	if err != nil {
 		return c, err
 	}
-	c.P = tt.P
+	c.A, c.B, c.Diff, c.P = p.A, p.B, p.Diff, p.P
 	return c, nil
 }
 

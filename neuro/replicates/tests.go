@@ -157,3 +157,51 @@ func lchoose(n, k int) float64 {
 	c, _ := math.Lgamma(float64(n - k + 1))
 	return a - b - c
 }
+
+// Paired is the comparison of two conditions run on the same seeds: the
+// summaries of a, of b and of the differences a_i − b_i, and the p-value of
+// the paired t test of the differences.
+type Paired struct {
+	A, B, Diff Summary
+	P          float64
+}
+
+// ComparePaired summarises a, b (paired by index) and their differences
+// and tests the differences in direction alt with PairedT. When every
+// difference is the same the t statistic is undefined and the sign decides:
+// P is 0 when that common difference lies in direction alt (any non-zero
+// one for TwoSided) and 1 otherwise.
+func ComparePaired(a, b []float64, alt Alternative) (Paired, error) {
+	var p Paired
+	if len(a) != len(b) {
+		return p, fmt.Errorf("replicates: ComparePaired: a has %d values, b has %d", len(a), len(b))
+	}
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	var err error
+	if p.A, err = Summarize(a); err != nil {
+		return p, fmt.Errorf("replicates: ComparePaired: a: %w", err)
+	}
+	if p.B, err = Summarize(b); err != nil {
+		return p, fmt.Errorf("replicates: ComparePaired: b: %w", err)
+	}
+	if p.Diff, err = Summarize(d); err != nil {
+		return p, fmt.Errorf("replicates: ComparePaired: a − b: %w", err)
+	}
+	if p.Diff.SD == 0 {
+		m := p.Diff.Mean
+		p.P = 1
+		if (alt == Greater && m > 0) || (alt == Less && m < 0) || (alt == TwoSided && m != 0) {
+			p.P = 0
+		}
+		return p, nil
+	}
+	t, err := PairedT(a, b, alt)
+	if err != nil {
+		return p, err
+	}
+	p.P = t.P
+	return p, nil
+}
