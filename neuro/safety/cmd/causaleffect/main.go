@@ -30,7 +30,7 @@ func main() {
 }
 
 func run1(out string) error {
-	rev, err := study.Revision(".")
+	rev, err := run.Revision(".")
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,6 @@ import (
 
 	"github.com/neuronb/neuronb/neuro/run"
 	"github.com/neuronb/neuronb/neuro/safety"
-	"github.com/neuronb/neuronb/neuro/safety/study"
 	"github.com/neuronb/neuronb/neuro/safety/synthetic"
 	"github.com/neuronb/neuronb/neuro/train/llama"
 	"github.com/neuronb/neuronb/neuro/transformer"
@@ -55,7 +54,7 @@ func main() {
 }
 
 func run1(r synthetic.Recipe, out string) error {
-	rev, err := study.Revision(".")
+	rev, err := run.Revision(".")
 	if err != nil {
 		return err
 	}
