@@ -426,12 +426,7 @@ func rope(x []float32, T, heads, dh, pos0 int, invFreq []float64) {
 	cos := make([]float32, half)
 	sin := make([]float32, half)
 	for t := 0; t < T; t++ {
-		p := float32(pos0 + t)
-		for i, f := range invFreq {
-			// The Transformers library forms the angle in float32.
-			a := float64(p * float32(f))
-			cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
-		}
+		rotary(pos0+t, invFreq, cos, sin)
 		for h := 0; h < heads; h++ {
 			v := x[(t*heads+h)*dh : (t*heads+h+1)*dh]
 			for i := 0; i < half; i++ {
@@ -441,4 +436,29 @@ func rope(x []float32, T, heads, dh, pos0 int, invFreq []float64) {
 			}
 		}
 	}
+}
+
+// rotary writes the cosines and sines of the rotary angles at position p.
+func rotary(p int, invFreq []float64, cos, sin []float32) {
+	for i, f := range invFreq {
+		// The Transformers library forms the angle in float32.
+		a := float64(float32(p) * float32(f))
+		cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
+	}
+}
+
+// Rotary returns the cosines and sines of the rotary position embedding at
+// absolute position p for a Llama-family model (nil for GPT-2): coordinates
+// i and i + DHead/2 of every query and key head are rotated by the angle
+// whose cosine is cos[i] and sine sin[i], as float32 values exactly as the
+// forward pass uses them, so hook_rot_q = R_p·hook_q with
+// (R_p x)_i = x_i·cos[i] − x_{i+DHead/2}·sin[i] and
+// (R_p x)_{i+DHead/2} = x_{i+DHead/2}·cos[i] + x_i·sin[i].
+func (m *Model) Rotary(p int) (cos, sin []float32) {
+	if m.cfg.Arch != Llama {
+		return nil, nil
+	}
+	cos, sin = make([]float32, len(m.invFreq)), make([]float32, len(m.invFreq))
+	rotary(p, m.invFreq, cos, sin)
+	return cos, sin
 }

@@ -143,3 +143,43 @@ func TestLoadFSMatchesLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestRotaryIsTheRotationOfTheForwardPass: applying Rotary's rotation to
+// hook_q and hook_k gives hook_rot_q and hook_rot_k bit for bit (oracle:
+// the forward pass's own rotated activations).
+func TestRotaryIsTheRotationOfTheForwardPass(t *testing.T) {
+	c := tinyLlama()
+	m := mustRandom(t, c, 47)
+	tokens := tokensFor(9, c.VocabSize, 48)
+	_, cache := ok3(m.RunWithCache(tokens, ActName("q", 1), ActName("rot_q", 1), ActName("k", 1), ActName("rot_k", 1)))(t)
+	half := c.DHead / 2
+	for _, pair := range [][2]string{{"q", "rot_q"}, {"k", "rot_k"}} {
+		x, want := cache.Get(pair[0], 1), cache.Get(pair[1], 1)
+		heads := x.Shape[1]
+		for p := range tokens {
+			cos, sin := m.Rotary(p)
+			for h := 0; h < heads; h++ {
+				v := x.Data[(p*heads+h)*c.DHead:]
+				w := want.Data[(p*heads+h)*c.DHead:]
+				for i := 0; i < half; i++ {
+					if a, b := v[i]*cos[i]-v[i+half]*sin[i], v[i+half]*cos[i]+v[i]*sin[i]; a != w[i] || b != w[i+half] {
+						t.Fatalf("%s position %d head %d pair %d: (%v, %v), forward pass (%v, %v)", pair[0], p, h, i, a, b, w[i], w[i+half])
+					}
+				}
+			}
+		}
+	}
+	if cos, _ := mustRandom(t, tinyGPT2(), 1).Rotary(3); cos != nil {
+		t.Error("GPT-2 has no rotary embedding")
+	}
+}
+
+func ok3[A, B any](a A, b B, err error) func(testing.TB) (A, B) {
+	return func(t testing.TB) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
+	}
+}

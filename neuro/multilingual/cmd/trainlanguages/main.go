@@ -1,0 +1,144 @@
+// Command trainlanguages trains the tiny Llama-style models of the
+// synthetic languages (neuro/multilingual/synthetic) with
+// neuro/train/llama, one per seed and training budget of the recipe, and
+// writes what the package ships:
+//
+//	seed-S/steps-B/  config.json, model.safetensors (F16), vocab.json
+//	record.json      the recipe, source revision, each model's time, final
+//	                 loss and question-answering accuracy
+//
+//	go run ./neuro/multilingual/cmd/trainlanguages -out neuro/multilingual/synthetic/models
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neuronb/neuronb/neuro/multilingual/synthetic"
+	"github.com/neuronb/neuronb/neuro/run"
+	"github.com/neuronb/neuronb/neuro/train/llama"
+	"github.com/neuronb/neuronb/neuro/transformer"
+	"github.com/neuronb/neuronb/neuro/transformer/safetensors"
+)
+
+func main() {
+	r := synthetic.DefaultRecipe()
+	out := flag.String("out", "neuro/multilingual/synthetic/models", "directory receiving the models")
+	seeds := flag.String("seeds", join(r.Seeds), "comma-separated seeds")
+	budgets := flag.String("budgets", join(r.Budgets), "comma-separated training budgets (Adam steps)")
+	flag.Float64Var(&r.LearningRate, "lr", r.LearningRate, "learning rate")
+	flag.Parse()
+	var err error
+	if r.Seeds, err = parse[uint64](*seeds); err == nil {
+		r.Budgets, err = parse[int](*budgets)
+	}
+	if err == nil {
+		err = trainAll(r, *out)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "trainlanguages:", err)
+		os.Exit(1)
+	}
+}
+
+func join[T any](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ",")
+}
+
+func parse[T uint64 | int](s string) ([]T, error) {
+	var out []T
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, T(v))
+	}
+	return out, nil
+}
+
+func trainAll(r synthetic.Recipe, out string) error {
+	rev, err := run.Revision(".")
+	if err != nil {
+		return err
+	}
+	rec := synthetic.Record{Recipe: r, Revision: rev}
+	start := time.Now()
+	for _, seed := range r.Seeds {
+		for _, b := range r.Budgets {
+			m, err := trainOne(r, seed, b, start, &rec)
+			if err != nil {
+				return err
+			}
+			dir := filepath.Join(out, synthetic.CheckpointDir(seed, b))
+			if err := write(m, dir); err != nil {
+				return err
+			}
+		}
+	}
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s in %s\n", out, time.Since(start).Round(time.Second))
+	return os.WriteFile(filepath.Join(out, "record.json"), append(data, '\n'), 0o644)
+}
+
+// trainOne trains the model of one seed and budget and records it.
+func trainOne(r synthetic.Recipe, seed uint64, budget int, start time.Time, rec *synthetic.Record) (*transformer.Model, error) {
+	cfg := synthetic.Config()
+	init, err := llama.Init(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	last := time.Now()
+	progress := func(s run.Step) error {
+		if s.Iteration == 1 || s.Iteration == s.MaxIterations || time.Since(last) > 30*time.Second {
+			fmt.Printf("seed %d budget %d: %s (%s)\n", seed, budget, s, time.Since(start).Round(time.Second))
+			last = time.Now()
+		}
+		return nil
+	}
+	res, err := llama.Train(cfg, init, synthetic.Sampler(), llama.Full, &llama.Settings{MaxIterations: budget, BatchSize: r.BatchSize,
+		SeqLen: synthetic.MaxLen, LearningRate: r.LearningRate, Seed: seed, Progress: progress})
+	if err != nil {
+		return nil, fmt.Errorf("seed %d budget %d: %w", seed, budget, err)
+	}
+	m, err := transformer.NewModel(cfg, res.Weights)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := synthetic.AbilityOf(m, nil)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("seed %d budget %d: loss %.3f, question answering %+v\n", seed, budget, res.TailMean(20), acc)
+	rec.Models = append(rec.Models, synthetic.Trained{Seed: seed, Budget: budget, Seconds: res.Runtime.Seconds(), FinalLoss: res.TailMean(20), Ability: acc})
+	return m, nil
+}
+
+// write saves a model as a Hugging Face directory (F16 weights) with the
+// vocabulary.
+func write(m *transformer.Model, dir string) error {
+	if err := m.Save(dir, safetensors.F16); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, "vocab.json"))
+	if err != nil {
+		return err
+	}
+	if err := synthetic.Tokenizer().WriteJSON(f); err != nil {
+		return fmt.Errorf("%s: %w (and closing: %v)", dir, err, f.Close())
+	}
+	return f.Close()
+}
