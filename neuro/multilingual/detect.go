@@ -140,54 +140,95 @@ func Detect(m *transformer.Model, langs []Language, s *Settings) (*Neurons, erro
 	if err != nil {
 		return nil, err
 	}
-	if len(langs) == 0 {
-		return nil, fmt.Errorf("multilingual: Detect: no languages")
+	ns, err := DetectSweep(m, langs, []float64{set.Sigma}, s)
+	if err != nil {
+		return nil, err
 	}
-	for i, l := range langs {
-		if len(l.Texts) == 0 {
-			return nil, fmt.Errorf("multilingual: Detect: language %d (%q) has no inputs", i, l.Name)
+	return ns[0], nil
+}
+
+// DetectSweep is Detect at several values of σ (Settings.Sigma is not
+// used), scoring each input once: the sizes of the sets against σ.
+func DetectSweep(m *transformer.Model, langs []Language, sigmas []float64, s *Settings) ([]*Neurons, error) {
+	set, err := s.resolved()
+	if err != nil {
+		return nil, err
+	}
+	if len(sigmas) == 0 {
+		return nil, fmt.Errorf("multilingual: DetectSweep: no σ")
+	}
+	for _, sg := range sigmas {
+		if !(sg > 0 && sg <= 100) {
+			return nil, fmt.Errorf("multilingual: DetectSweep: σ = %g%%, want a percentage in (0, 100]", sg)
 		}
-		for j, t := range l.Texts {
-			if len(t) == 0 {
-				return nil, fmt.Errorf("multilingual: Detect: language %q input %d is empty", l.Name, j)
-			}
-		}
+	}
+	if err := checkLanguages(langs); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	sc, err := NewScorer(m, set.Method)
 	if err != nil {
 		return nil, err
 	}
-	n := &Neurons{Shape: sc.Shape(), Sigma: set.Sigma, Method: set.Method}
-	total := 0
+	out := make([]*Neurons, len(sigmas))
+	totals := make([]float64, len(sigmas))
+	for k, sg := range sigmas {
+		out[k] = &Neurons{Shape: sc.Shape(), Sigma: sg, Method: set.Method}
+	}
 	for i, l := range langs {
-		tops := make([]UnitSet, len(l.Texts))
+		tops := make([][]UnitSet, len(l.Texts))
 		err := parallel.ForErr(len(l.Texts), set.Workers, func(_, j int) error {
 			imp, err := sc.Importance(l.Texts[j])
 			if err != nil {
 				return fmt.Errorf("multilingual: Detect: language %q input %d: %w", l.Name, j, err)
 			}
-			tops[j], err = Top(imp, set.Sigma)
-			return err
+			tops[j] = make([]UnitSet, len(sigmas))
+			for k, sg := range sigmas {
+				if tops[j][k], err = Top(imp, sg); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		common := tops[0]
-		for _, t := range tops {
-			common = Intersect(common, t)
-			total += t.Len()
+		for k, n := range out {
+			common := tops[0][k]
+			for _, t := range tops {
+				common = Intersect(common, t[k])
+				totals[k] += float64(t[k].Len())
+			}
+			n.Languages, n.Inputs, n.Language = append(n.Languages, l.Name), append(n.Inputs, len(l.Texts)), append(n.Language, common)
 		}
-		n.Languages, n.Inputs, n.Language = append(n.Languages, l.Name), append(n.Inputs, len(l.Texts)), append(n.Language, common)
-		if stop, err := set.Progress.Report(run.Step{Iteration: i + 1, MaxIterations: len(langs), Metric: "units of the language", Value: float64(common.Len())}); err != nil {
+		if stop, err := set.Progress.Report(run.Step{Iteration: i + 1, MaxIterations: len(langs), Metric: "units of the language", Value: float64(out[0].Language[i].Len())}); err != nil {
 			return nil, err
 		} else if stop {
 			return nil, fmt.Errorf("multilingual: Detect: %w", run.ErrStop)
 		}
 	}
-	n.finish(float64(total))
-	n.Runtime = time.Since(start)
-	return n, nil
+	for k, n := range out {
+		n.finish(totals[k])
+		n.Runtime = time.Since(start)
+	}
+	return out, nil
+}
+
+func checkLanguages(langs []Language) error {
+	if len(langs) == 0 {
+		return fmt.Errorf("multilingual: Detect: no languages")
+	}
+	for i, l := range langs {
+		if len(l.Texts) == 0 {
+			return fmt.Errorf("multilingual: Detect: language %d (%q) has no inputs", i, l.Name)
+		}
+		for j, t := range l.Texts {
+			if len(t) == 0 {
+				return fmt.Errorf("multilingual: Detect: language %q input %d is empty", l.Name, j)
+			}
+		}
+	}
+	return nil
 }
 
 // finish derives the shared, exclusive and strictly unique sets.

@@ -256,3 +256,27 @@ func TestDeactivateMeasuresEachSet(t *testing.T) {
 		t.Error("two evaluation languages for three accepted")
 	}
 }
+
+// TestDetectSweepEqualsDetectAtEachSigma (oracle: Detect at each σ).
+func TestDetectSweepEqualsDetectAtEachSigma(t *testing.T) {
+	c := tinyConfigs()["llama"]
+	m := mustModel(t, c, 20)
+	langs := testLanguages(c.VocabSize)
+	sweep, err := DetectSweep(m, langs, []float64{10, 50, 80}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, sg := range []float64{10, 50, 80} {
+		one, err := Detect(m, langs, &Settings{Sigma: sg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		one.Runtime = sweep[k].Runtime
+		if !reflect.DeepEqual(one, sweep[k]) {
+			t.Errorf("σ = %g: the sweep's sets differ from Detect's", sg)
+		}
+	}
+	if _, err := DetectSweep(m, langs, []float64{5, 0}, nil); err == nil {
+		t.Error("σ = 0 accepted")
+	}
+}
