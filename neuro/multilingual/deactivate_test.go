@@ -3,11 +3,13 @@ package multilingual
 import (
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/neuronb/neuronb/neuro/transformer"
+	"github.com/neuronb/neuronb/neuro/transformer/safetensors"
 )
 
 // zeroWeights returns a copy of m with the parameters of every unit of
@@ -172,5 +174,40 @@ func TestPerplexityIsExpMeanNLL(t *testing.T) {
 	}
 	if _, err := Perplexity(m, nil, nil); err == nil {
 		t.Error("no texts accepted")
+	}
+}
+
+// TestCheckpointWithoutNeededWeightsIsRejected: a checkpoint lacking an
+// output projection cannot be loaded, and the error names the weight
+// (oracle: the file written without it).
+func TestCheckpointWithoutNeededWeightsIsRejected(t *testing.T) {
+	c := tinyConfigs()["llama"]
+	m := mustModel(t, c, 21)
+	dir := t.TempDir()
+	if err := m.Save(dir, safetensors.F32); err != nil {
+		t.Fatal(err)
+	}
+	var ts []safetensors.Tensor
+	for _, n := range m.ParameterNames() {
+		if n == "model.layers.1.mlp.down_proj.weight" {
+			continue
+		}
+		p, _ := m.Parameter(n)
+		ts = append(ts, safetensors.Tensor{Name: n, DType: safetensors.F32, Shape: p.Shape, Values: p.Data})
+	}
+	if err := safetensors.WriteFile(filepath.Join(dir, "model.safetensors"), ts, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := transformer.Load(dir); err == nil || !strings.Contains(err.Error(), "model.layers.1.mlp.down_proj.weight") {
+		t.Errorf("loading without down_proj: %v", err)
+	}
+	if _, err := NewScorer(nil, Deactivation); err == nil {
+		t.Error("nil model accepted")
+	}
+	if _, err := NewExact(m, nil); err == nil || !strings.Contains(err.Error(), "empty input") {
+		t.Errorf("empty input: %v", err)
+	}
+	if _, err := ParallelImportance(m, []int{}, Deactivation); err == nil || !strings.Contains(err.Error(), "empty input") {
+		t.Errorf("empty input: %v", err)
 	}
 }

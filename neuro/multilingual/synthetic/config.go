@@ -35,7 +35,7 @@ type Recipe struct {
 
 // DefaultRecipe is the recipe of the shipped models.
 func DefaultRecipe() Recipe {
-	return Recipe{Seeds: []uint64{1, 2, 3, 4, 5}, Budgets: []int{200, 600, 1800}, BatchSize: 32, LearningRate: 3e-3}
+	return Recipe{Seeds: []uint64{1, 2, 3, 4, 5}, Budgets: []int{100, 400, 1600}, BatchSize: 32, LearningRate: 3e-3}
 }
 
 // Sampler adapts Sample to the signature of llama.Sampler.
