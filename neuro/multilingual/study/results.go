@@ -55,10 +55,10 @@ type ModelResult struct {
 	Seed   uint64 `json:"seed"`
 	Budget int    `json:"budget"`
 	// Sizes at every candidate σ; Neurons and Effects at the chosen σ.
-	Sizes   []Sizes                `json:"sizes"`
-	Neurons *multilingual.Neurons  `json:"neurons"`
-	Effects *multilingual.Effects  `json:"effects"`
-	Ability synthetic.Ability      `json:"ability"`
+	Sizes   []Sizes               `json:"sizes"`
+	Neurons *multilingual.Neurons `json:"neurons"`
+	Effects *multilingual.Effects `json:"effects"`
+	Ability synthetic.Ability     `json:"ability"`
 	// AbilityShared and AbilityRandom: question answering with the shared
 	// units, or a random set of the same counts, deactivated.
 	AbilityShared synthetic.Ability   `json:"ability_shared"`
