@@ -183,7 +183,9 @@ func softmax(x, out []float64) {
 func resoftmaxDelta(scores, pattern, ds, out []float64) {
 	m := math.Inf(-1)
 	for t, v := range scores {
-		m = math.Max(m, v-ds[t])
+		if x := v - ds[t]; x > m {
+			m = x
+		}
 	}
 	sum := 0.0
 	for t, v := range scores {

@@ -76,12 +76,7 @@ func trainAll(r synthetic.Recipe, out string) error {
 	start := time.Now()
 	for _, seed := range r.Seeds {
 		for _, b := range r.Budgets {
-			m, err := trainOne(r, seed, b, start, &rec)
-			if err != nil {
-				return err
-			}
-			dir := filepath.Join(out, synthetic.CheckpointDir(seed, b))
-			if err := write(m, dir); err != nil {
+			if err := trainOne(r, seed, b, start, out, &rec); err != nil {
 				return err
 			}
 		}
@@ -94,12 +89,14 @@ func trainAll(r synthetic.Recipe, out string) error {
 	return os.WriteFile(filepath.Join(out, "record.json"), append(data, '\n'), 0o644)
 }
 
-// trainOne trains the model of one seed and budget and records it.
-func trainOne(r synthetic.Recipe, seed uint64, budget int, start time.Time, rec *synthetic.Record) (*transformer.Model, error) {
+// trainOne trains the model of one seed and budget, writes it under out
+// and records it, with the question answering of the written (F16)
+// weights.
+func trainOne(r synthetic.Recipe, seed uint64, budget int, start time.Time, out string, rec *synthetic.Record) error {
 	cfg := synthetic.Config()
 	init, err := llama.Init(cfg, seed)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	last := time.Now()
 	progress := func(s run.Step) error {
@@ -112,19 +109,26 @@ func trainOne(r synthetic.Recipe, seed uint64, budget int, start time.Time, rec 
 	res, err := llama.Train(cfg, init, synthetic.Sampler(), llama.Full, &llama.Settings{MaxIterations: budget, BatchSize: r.BatchSize,
 		SeqLen: synthetic.MaxLen, LearningRate: r.LearningRate, Seed: seed, Progress: progress})
 	if err != nil {
-		return nil, fmt.Errorf("seed %d budget %d: %w", seed, budget, err)
+		return fmt.Errorf("seed %d budget %d: %w", seed, budget, err)
 	}
 	m, err := transformer.NewModel(cfg, res.Weights)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	dir := filepath.Join(out, synthetic.CheckpointDir(seed, budget))
+	if err := write(m, dir); err != nil {
+		return err
+	}
+	if m, err = transformer.Load(dir); err != nil {
+		return err
 	}
 	acc, err := synthetic.AbilityOf(m, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	fmt.Printf("seed %d budget %d: loss %.3f, question answering %+v\n", seed, budget, res.TailMean(20), acc)
 	rec.Models = append(rec.Models, synthetic.Trained{Seed: seed, Budget: budget, Seconds: res.Runtime.Seconds(), FinalLoss: res.TailMean(20), Ability: acc})
-	return m, nil
+	return nil
 }
 
 // write saves a model as a Hugging Face directory (F16 weights) with the
