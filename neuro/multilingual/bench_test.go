@@ -33,11 +33,24 @@ func BenchmarkForwardGPT2Small128(b *testing.B) {
 	}
 }
 
+// BenchmarkForwardLastLogitsGPT2Small128 is the same forward pass with
+// the logits of the last position only (the unembedding of 127 rows
+// skipped), the cheaper anchor: Importance needs no logits.
+func BenchmarkForwardLastLogitsGPT2Small128(b *testing.B) {
+	m, tokens := benchSetup(b)
+	for b.Loop() {
+		if _, err := m.Run(tokens, &transformer.RunOptions{LastLogitsOnly: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkImportanceGPT2Small128: the parallel importance of all 12 ×
 // (4·768 + 3072) = 73,728 units over 128 tokens, its forward pass
 // included (the Scorer, built once per model, outside the loop; see
 // BenchmarkNewScorerGPT2Small). Target: at most twice
-// BenchmarkForwardGPT2Small128.
+// BenchmarkForwardGPT2Small128 (and, measured, within twice
+// BenchmarkForwardLastLogitsGPT2Small128 too).
 func BenchmarkImportanceGPT2Small128(b *testing.B) {
 	m, tokens := benchSetup(b)
 	s, err := NewScorer(m, Deactivation)

@@ -6,10 +6,10 @@ import (
 )
 
 // The training corpus: documents of one to three items in one language,
-// an item being a statement of a fact ("ana eats bread .") or a question
+// an item being a statement of a fact ("ana eats rice .") or a question
 // with its answer ("ana eats what ? bread ."), and, one document in
 // ParallelRate, a statement followed by its translation into another
-// language ("ana eats bread . = ana wa pani o taberu ."), as web text holds
+// language ("ana eats rice . = ana wa kome o taberu ."), as web text holds
 // some parallel text. No training document expresses a fact in the
 // language it is held out of (HeldOut). Every token after <bos> counts in
 // the loss.

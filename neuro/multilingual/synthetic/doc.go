@@ -16,10 +16,10 @@
 // question word; only the people's names and the punctuation are shared,
 // as proper names are across real languages:
 //
-//	svo  ana eats bread .            ana eats what ? bread .
-//	sov  ana wa pani o taberu .      ana wa nani o taberu ? pani .
-//	vso  bwyta ana bara .            bwyta ana beth ? bara .
-//	osv  obu ka ana umo .            oqo ka ana umo ? obu .
+//	svo  ana eats rice .             ana eats what ? rice .
+//	sov  ana wa kome o taberu .      ana wa nani o taberu ? kome .
+//	vso  bwyta ana reis .            bwyta ana beth ? reis .
+//	osv  ira ka ana umo .            oqo ka ana umo ? ira .
 //
 // Tokenizer is the word-level vocabulary of all four (137 words).
 //

@@ -92,7 +92,7 @@ func (l Language) clause(subject, verb, object string) []string {
 }
 
 // Statement returns the words stating f, ending with ".":
-// "ana eats bread ." in svo, "ana wa pani o taberu ." in sov.
+// "ana eats rice ." in svo, "ana wa kome o taberu ." in sov.
 func (l Language) Statement(f Fact) []string {
 	return append(l.clause(People[f.Person], l.Verbs[f.Relation], l.Concepts[f.Relation][f.Value]), Period)
 }
@@ -103,7 +103,7 @@ func (l Language) Question(p int, r Relation) []string {
 	return append(l.clause(People[p], l.Verbs[r], l.What), QMark)
 }
 
-// Answer returns the words answering with f's value: "bread .".
+// Answer returns the words answering with f's value: "rice .".
 func (l Language) Answer(f Fact) []string { return []string{l.Concepts[f.Relation][f.Value], Period} }
 
 // entry is what a word means.
