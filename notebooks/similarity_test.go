@@ -155,7 +155,7 @@ func readSimilarityFlipRun(t *testing.T) *similarityFlip {
 	if f == nil {
 		t.Fatalf("%s holds no results", similarityFlipRunPath)
 	}
-	if len(run.Revision) < 7 || strings.HasSuffix(run.Revision, "-dirty") || run.Revision == "unknown" {
+	if len(run.Revision) < 7 || strings.HasSuffix(run.Revision, "+dirty") || run.Revision == "unknown" {
 		t.Errorf("the registered run comes from revision %q; it must come from a committed tree", run.Revision)
 	}
 	s := f.Settings

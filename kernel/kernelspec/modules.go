@@ -26,6 +26,7 @@ var ModuleImports = map[string][]string{
 	"golang.org/x/image":                  {"golang.org/x/image/font"},
 	"golang.org/x/mod":                    {"golang.org/x/mod/semver"},
 	"golang.org/x/sys":                    {"golang.org/x/sys/unix"},
+	"golang.org/x/tools":                  {"golang.org/x/tools/go/packages"},
 	"gonum.org/v1/gonum":                  {"gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/stat", "gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/stat/distuv"},
 	"gonum.org/v1/netlib":                 {"gonum.org/v1/netlib/blas/netlib"},
 	"gonum.org/v1/plot":                   {"gonum.org/v1/plot", "gonum.org/v1/plot/plotter", "gonum.org/v1/plot/vg"},

@@ -12,7 +12,7 @@ import (
 // other) to w, one link per line, depth first: groups with their NWB type,
 // datasets with their datatype, shape and storage, links with their
 // targets, and, when attributes is true, each object's attributes under it
-// (long values shortened). It is what `go run ./neuro/nwb/cmd/nwbdump FILE`
+// (long values shortened). It is what `go run ./neuro/spikes/cmd/nwbdump FILE`
 // prints.
 func WriteTree(w io.Writer, f *hdf5.File, attributes bool) error {
 	paths := map[uint64]string{}

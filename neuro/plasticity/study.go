@@ -2,8 +2,8 @@ package plasticity
 
 import (
 	"fmt"
-	"os/exec"
-	"strings"
+
+	"github.com/neuronb/neuronb/neuro/run"
 
 	"github.com/neuronb/neuronb/neuro/replicates"
 )
@@ -40,16 +40,12 @@ type SACStudy struct {
 	Runs     []SACRun    `json:"runs"`
 }
 
-// Revision returns `git rev-parse HEAD` of the working directory's
-// checkout, with "+dirty" when it has uncommitted changes, or "unknown".
-func Revision() string {
-	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+// revision is the source revision the runs start from, "unknown" outside a
+// git checkout.
+func revision() string {
+	rev, err := run.Revision(".")
 	if err != nil {
 		return "unknown"
-	}
-	rev := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
-		rev += "+dirty"
 	}
 	return rev
 }
@@ -57,7 +53,7 @@ func Revision() string {
 // RegressionStudyRuns runs every student × arm × seed of a study with base
 // settings on workers goroutines.
 func RegressionStudyRuns(base RegressionSettings, students []Student, arms []Arm, seeds []uint64, workers int) (*RegressionStudy, error) {
-	rev := Revision() // of the source the runs start from
+	rev := revision() // of the source the runs start from
 	var set []RegressionSettings
 	var runs []RegressionRun
 	for _, st := range students {
@@ -85,7 +81,7 @@ func RegressionStudyRuns(base RegressionSettings, students []Student, arms []Arm
 // SACStudyRuns runs every arm × seed of a SAC study with base settings on
 // workers goroutines.
 func SACStudyRuns(base SACSettings, arms []Arm, seeds []uint64, workers int) (*SACStudy, error) {
-	rev := Revision() // of the source the runs start from
+	rev := revision() // of the source the runs start from
 	var set []SACSettings
 	var runs []SACRun
 	for _, a := range arms {

@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// Revision returns the source revision of the git working tree in dir, as
-// `git rev-parse HEAD`, with "+dirty" appended when tracked files differ
-// from it: what a long run's results file records so that its numbers can
-// be traced to the code that made them.
+// Revision returns the source revision of the git checkout around dir
+// ("." for the working directory), as `git rev-parse HEAD`, with "+dirty"
+// appended when tracked files differ from it. Long experiments write it
+// into their results files, so that a result names the code that made it
+// (DESIGN.md, Paper packages). Outside a git checkout it returns an error.
 func Revision(dir string) (string, error) {
 	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
 	if err != nil {

@@ -98,3 +98,18 @@ func ExampleProgress() {
 	// stopped after 3 iterations, error: <nil>
 	// [1.000 0.500 0.333]
 }
+
+// Oracle: git itself. The revision is HEAD's full hash (with +dirty when
+// the tree has changes); outside a checkout it is an error.
+func TestRevisionIsGitHEAD(t *testing.T) {
+	rev, err := run.Revision(".")
+	if err != nil {
+		t.Skipf("not in a git checkout: %v", err)
+	}
+	if h := strings.TrimSuffix(rev, "+dirty"); len(h) != 40 {
+		t.Errorf("revision %q is not a full hash", rev)
+	}
+	if _, err := run.Revision(t.TempDir()); err == nil {
+		t.Error("a folder outside any checkout has a revision")
+	}
+}

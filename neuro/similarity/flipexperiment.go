@@ -273,7 +273,7 @@ func (res *FlipReplicates) count(m1, m2 [][]float64, j int) (FlipCount, error) {
 // saves it: the per-replicate results (with their settings), their tally
 // and what produced them.
 type FlipRun struct {
-	// Revision is the source revision (git rev-parse HEAD, with "-dirty"
+	// Revision is the source revision (git rev-parse HEAD, with "+dirty"
 	// when the working tree had uncommitted changes).
 	Revision string `json:"revision"`
 	// Go, BLAS and EigenSolver name the toolchain and linear algebra.

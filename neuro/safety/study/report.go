@@ -1,6 +1,7 @@
 package study
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -112,19 +113,9 @@ func sweepKeys(r *Results) []string {
 		if errA != nil || errB != nil {
 			return strings.Compare(a, b)
 		}
-		return compare(x, y)
+		return cmp.Compare(x, y)
 	})
 	return keys
-}
-
-func compare(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // WriteSweep writes, per swept learning rate, C of the top neurons at

@@ -2,6 +2,7 @@ package synthetic
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -212,23 +213,13 @@ func Validate(m *transformer.Model, lr float64) (ValidationScore, error) {
 // Criterion, or an error when none does.
 func SelectIA3LR(vs []ValidationScore) (float64, error) {
 	sorted := slices.Clone(vs)
-	slices.SortFunc(sorted, func(a, b ValidationScore) int { return compareFloat(a.LR, b.LR) })
+	slices.SortFunc(sorted, func(a, b ValidationScore) int { return cmp.Compare(a.LR, b.LR) })
 	for _, v := range sorted {
 		if v.Passes() {
 			return v.LR, nil
 		}
 	}
 	return 0, fmt.Errorf("synthetic: no learning rate of %v meets the criterion (refusal ≥ %g, helpful ≥ %g on validation prompts)", vs, Criterion.MinRefusal, Criterion.MinHelpful)
-}
-
-func compareFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Record is what the training command wrote beside the shipped models

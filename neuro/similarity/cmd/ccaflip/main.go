@@ -12,7 +12,7 @@
 // count denoised on its own (true and fitted population spectrum). It
 // prints a line per replicate and the tally at the end. Commit the source
 // first: a run from a tree with uncommitted changes records its revision
-// with "-dirty".
+// with "+dirty".
 package main
 
 import (
@@ -20,9 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/neuronb/neuronb/neuro/linalg"
@@ -71,16 +69,12 @@ func flip(set similarity.FlipSettings, out string) error {
 	return os.WriteFile(out, append(data, '\n'), 0o644)
 }
 
-// revision returns git rev-parse HEAD, marked "-dirty" when the working
-// tree has uncommitted changes, or "unknown" outside a git checkout.
+// revision is the source revision of the run, "unknown" outside a git
+// checkout.
 func revision() string {
-	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	rev, err := run.Revision(".")
 	if err != nil {
 		return "unknown"
-	}
-	rev := strings.TrimSpace(string(head))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
-		rev += "-dirty"
 	}
 	return rev
 }

@@ -1,7 +1,7 @@
 // Command nwbdump prints what an NWB (or any HDF5) file holds.
 //
-//	go run ./neuro/nwb/cmd/nwbdump FILE          the object tree
-//	go run ./neuro/nwb/cmd/nwbdump FILE --units  one JSON object per unit
+//	go run ./neuro/spikes/cmd/nwbdump FILE          the object tree
+//	go run ./neuro/spikes/cmd/nwbdump FILE --units  one JSON object per unit
 //
 // The tree lists every link depth first: groups with their NWB type,
 // datasets with their datatype, shape and storage, links with their
