@@ -11,11 +11,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,12 +77,13 @@ func trainAll(r synthetic.Recipe, out string) error {
 	rec := synthetic.Record{Recipe: r, Revision: rev}
 	start := time.Now()
 	for _, seed := range r.Seeds {
-		for _, b := range r.Budgets {
-			if err := trainOne(r, seed, b, start, out, &rec); err != nil {
-				return err
-			}
+		if err := trainSeed(r, seed, start, out, &rec); err != nil {
+			return err
 		}
 	}
+	slices.SortFunc(rec.Models, func(a, b synthetic.Trained) int {
+		return cmp.Or(cmp.Compare(a.Seed, b.Seed), cmp.Compare(a.Budget, b.Budget))
+	})
 	data, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
@@ -89,45 +92,61 @@ func trainAll(r synthetic.Recipe, out string) error {
 	return os.WriteFile(filepath.Join(out, "record.json"), append(data, '\n'), 0o644)
 }
 
-// trainOne trains the model of one seed and budget, writes it under out
-// and records it, with the question answering of the written (F16)
-// weights.
-func trainOne(r synthetic.Recipe, seed uint64, budget int, start time.Time, out string, rec *synthetic.Record) error {
+// trainSeed trains the model of one seed for the largest budget, taking
+// the models of the smaller budgets as snapshots of the same run (with a
+// constant learning rate they are the runs of those budgets, bit for bit:
+// llama's TestSnapshotsAreShorterRuns), writes each under out and records
+// it, with the question answering of the written (F16) weights. Seconds
+// is the wall time from the run's start to the snapshot.
+func trainSeed(r synthetic.Recipe, seed uint64, start time.Time, out string, rec *synthetic.Record) error {
 	cfg := synthetic.Config()
 	init, err := llama.Init(cfg, seed)
 	if err != nil {
 		return err
 	}
-	last := time.Now()
+	top := slices.Max(r.Budgets)
+	last, t0 := time.Now(), time.Now()
 	progress := func(s run.Step) error {
 		if s.Iteration == 1 || s.Iteration == s.MaxIterations || time.Since(last) > 30*time.Second {
-			fmt.Printf("seed %d budget %d: %s (%s)\n", seed, budget, s, time.Since(start).Round(time.Second))
+			fmt.Printf("seed %d: %s (%s)\n", seed, s, time.Since(start).Round(time.Second))
 			last = time.Now()
 		}
 		return nil
 	}
-	res, err := llama.Train(cfg, init, synthetic.Sampler(), llama.Full, &llama.Settings{MaxIterations: budget, BatchSize: r.BatchSize,
-		SeqLen: synthetic.MaxLen, LearningRate: r.LearningRate, Seed: seed, Progress: progress})
+	snapshot := func(it int, w llama.Weights) error {
+		m, err := transformer.NewModel(cfg, w)
+		if err != nil {
+			return err
+		}
+		dir := filepath.Join(out, synthetic.CheckpointDir(seed, it))
+		if err := write(m, dir); err != nil {
+			return err
+		}
+		if m, err = transformer.Load(dir); err != nil {
+			return err
+		}
+		acc, err := synthetic.AbilityOf(m, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("seed %d budget %d: question answering %+v\n", seed, it, acc)
+		rec.Models = append(rec.Models, synthetic.Trained{Seed: seed, Budget: it, Seconds: time.Since(t0).Seconds(), Ability: acc})
+		return nil
+	}
+	first := len(rec.Models)
+	res, err := llama.Train(cfg, init, synthetic.Sampler(), llama.Full, &llama.Settings{MaxIterations: top, BatchSize: r.BatchSize,
+		SeqLen: synthetic.MaxLen, LearningRate: r.LearningRate, Seed: seed, Progress: progress, SnapshotAt: r.Budgets, Snapshot: snapshot})
 	if err != nil {
-		return fmt.Errorf("seed %d budget %d: %w", seed, budget, err)
+		return fmt.Errorf("seed %d: %w", seed, err)
 	}
-	m, err := transformer.NewModel(cfg, res.Weights)
-	if err != nil {
-		return err
+	for i := first; i < len(rec.Models); i++ {
+		b := rec.Models[i].Budget
+		tail := res.Loss[max(0, b-20):b]
+		for _, l := range tail {
+			rec.Models[i].FinalLoss += l / float64(len(tail))
+		}
+		fmt.Printf("seed %d budget %d: loss of the last %d steps %.3f\n", seed, b, len(tail), rec.Models[i].FinalLoss)
 	}
-	dir := filepath.Join(out, synthetic.CheckpointDir(seed, budget))
-	if err := write(m, dir); err != nil {
-		return err
-	}
-	if m, err = transformer.Load(dir); err != nil {
-		return err
-	}
-	acc, err := synthetic.AbilityOf(m, nil)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("seed %d budget %d: loss %.3f, question answering %+v\n", seed, budget, res.TailMean(20), acc)
-	rec.Models = append(rec.Models, synthetic.Trained{Seed: seed, Budget: budget, Seconds: res.Runtime.Seconds(), FinalLoss: res.TailMean(20), Ability: acc})
 	return nil
 }
 
