@@ -43,20 +43,9 @@ func CompareExact(m *transformer.Model, tokens []int, sigma float64) ([NumCompon
 	if err != nil {
 		return out, err
 	}
-	e, err := NewExact(m, tokens)
+	ex, err := ExactImportance(m, tokens)
 	if err != nil {
 		return out, err
-	}
-	ex := make(Importance, len(par))
-	for l := range par {
-		for c := range par[l] {
-			ex[l][c] = make([]float64, len(par[l][c]))
-			for i := range ex[l][c] {
-				if ex[l][c][i], err = e.Importance(Unit{l, Component(c), i}); err != nil {
-					return out, err
-				}
-			}
-		}
 	}
 	tp, err := Top(par, sigma)
 	if err != nil {
@@ -88,6 +77,28 @@ func CompareExact(m *transformer.Model, tokens []int, sigma float64) ([NumCompon
 			TopJaccard: float64(inter[c]) / float64(max(union[c], 1))}
 	}
 	return out, nil
+}
+
+// ExactImportance scores every unit of m on tokens by exact deactivation
+// (Eq. 1 at the layer output: one layer rerun from its cached input per
+// unit; see Exact).
+func ExactImportance(m *transformer.Model, tokens []int) (Importance, error) {
+	e, err := NewExact(m, tokens)
+	if err != nil {
+		return nil, err
+	}
+	ex := make(Importance, e.shape.Layers)
+	for l := range ex {
+		for c := range ex[l] {
+			ex[l][c] = make([]float64, e.shape.Sizes[c])
+			for i := range ex[l][c] {
+				if ex[l][c][i], err = e.Importance(Unit{l, Component(c), i}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return ex, nil
 }
 
 // spearman is Pearson's correlation of the ranks (ties averaged).

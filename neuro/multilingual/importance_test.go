@@ -126,6 +126,10 @@ func TestFFNParallelFormEqualsExactDeactivation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		all, err := ExactImportance(m, tokens)
+		if err != nil {
+			t.Fatal(err)
+		}
 		worst := 0.0
 		for _, u := range allUnits(ShapeOf(*c)) {
 			if u.Component != FFN {
@@ -134,6 +138,9 @@ func TestFFNParallelFormEqualsExactDeactivation(t *testing.T) {
 			want, err := e.Importance(u)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if all.At(u) != want {
+				t.Errorf("%s: ExactImportance %v = %g, Exact.Importance %g", name, u, all.At(u), want)
 			}
 			worst = math.Max(worst, math.Abs(imp.At(u)-want)/want)
 		}
