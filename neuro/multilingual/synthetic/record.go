@@ -3,7 +3,9 @@ package synthetic
 import "fmt"
 
 // Trained is one shipped model's training: its seed and budget, the wall
-// time, the mean loss of its last 20 steps and its question answering.
+// time from the start of its seed's run (the smaller budgets are snapshots
+// of the run of the largest), the mean loss of its last 20 steps and its
+// question answering.
 type Trained struct {
 	Seed      uint64  `json:"seed"`
 	Budget    int     `json:"budget"`
