@@ -50,8 +50,13 @@
 // 960 units for neuro/multilingual, 96,432 parameters), trained by the
 // command neuro/multilingual/cmd/trainlanguages with neuro/train/llama from
 // seeds 1–5 for 100, 400 and 1,600 Adam steps at learning rate 3e-3 on
-// batches of 32 documents (DefaultRecipe), stored as F16 safetensors
-// (about 190 kB each) with a Hugging Face config.json and the vocabulary.
-// TrainingRecord (models/record.json) holds the recipe, the source
-// revision, and each model's time, final loss and question answering.
+// batches of 32 documents (DefaultRecipe; one run per seed, the 100- and
+// 400-step models being snapshots of the 1,600-step run), stored as F16
+// safetensors (about 190 kB each) with a Hugging Face config.json and the
+// vocabulary. TrainingRecord (models/record.json) holds the recipe, the
+// source revision, and each model's time, final loss and question
+// answering: every model answers 25–67% of the facts seen in a language
+// at 100 steps and all of them from 400 steps on, and facts held out of a
+// language near chance (1/6) at every budget: the models do not transfer
+// facts across languages.
 package synthetic
