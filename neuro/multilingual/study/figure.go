@@ -7,53 +7,54 @@ import (
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/neuronb/neuronb/neuro/multilingual"
 	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/widgets"
 )
 
-// bars draws grouped bars (one group per category, one bar per series)
-// with 95% interval whiskers.
+// bars draws grouped means (one group per category, one point per
+// series, side by side) with 95% interval whiskers, all placed in data
+// units so that each whisker sits on its point at any figure size.
 func bars(categories, names []string, values [][]replicates.Summary, o *widgets.Options) (*widgets.Figure, error) {
 	p := widgets.NewPlot(o)
-	w := vg.Points(60 / float64(len(names)+1))
 	for s := range names {
-		ys := make(plotter.Values, len(categories))
-		errs := make(plotter.XYs, len(categories))
+		xy := make(plotter.XYs, len(categories))
 		var yerr plotter.YErrors
 		for c := range categories {
 			v := values[s][c]
-			ys[c] = v.Mean
-			errs[c].X, errs[c].Y = float64(c), v.Mean
+			xy[c].X, xy[c].Y = float64(c), v.Mean
 			lo, hi := v.Mean-v.Lo, v.Hi-v.Mean
 			if math.IsNaN(lo) || math.IsNaN(hi) {
 				lo, hi = 0, 0
 			}
 			yerr = append(yerr, struct{ Low, High float64 }{lo, hi})
 		}
-		b, err := plotter.NewBarChart(ys, w)
+		pts := offsetXYs(xy, float64(s)-float64(len(names)-1)/2, len(names))
+		sc, err := plotter.NewScatter(pts)
 		if err != nil {
 			return nil, fmt.Errorf("study: %w", err)
 		}
-		b.Color, b.LineStyle.Width = widgets.PaletteColor(s), 0
-		b.Offset = vg.Length(float64(s)-float64(len(names)-1)/2) * w
+		sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = widgets.PaletteColor(s), vg.Points(4), draw.CircleGlyph{}
 		eb, err := plotter.NewYErrorBars(struct {
 			plotter.XYer
 			plotter.YErrorer
-		}{offsetXYs(errs, float64(s)-float64(len(names)-1)/2, len(names)), yerr})
+		}{pts, yerr})
 		if err != nil {
 			return nil, fmt.Errorf("study: %w", err)
 		}
-		p.Add(b, eb)
-		p.Legend.Add(names[s], b)
+		eb.LineStyle.Color = widgets.PaletteColor(s)
+		p.Add(eb, sc)
+		p.Legend.Add(names[s], sc)
 	}
 	p.NominalX(categories...)
+	p.X.Min, p.X.Max = -0.5, float64(len(categories))-0.5
 	return widgets.FromPlot(p, o)
 }
 
-// offsetXYs shifts whisker x positions to the centre of their bar (the bar
-// width is a fixed length; the shift is a fraction of a category).
+// offsetXYs shifts the points of series k (centred: −(n−1)/2 … (n−1)/2)
+// of n sideways within their category, by a fraction of a category.
 func offsetXYs(xy plotter.XYs, k float64, n int) plotter.XYs {
 	out := make(plotter.XYs, len(xy))
 	for i, p := range xy {
