@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -20,15 +22,66 @@ import (
 // streaming from the file, so loading needs the memory of the float32
 // weights and a small buffer, nothing more.
 func Load(dir string) (*Model, error) {
-	cfg, err := ReadConfig(filepath.Join(dir, "config.json"))
-	if err != nil {
-		return nil, err
+	return load(filepath.Join(dir, "config.json"), filepath.Join(dir, "model.safetensors.index.json"), os.ReadFile,
+		func(file string) string { return filepath.Join(dir, file) }, openFile)
+}
+
+// LoadFS reads a Hugging Face model directory, laid out as for Load, from
+// a file system: the checkpoints a package ships in an embed.FS, an
+// os.DirFS, a zip archive. dir is a slash-separated path in fsys ("." for
+// its root). Files that implement io.ReaderAt (those of embed.FS and
+// os.DirFS do) are streamed as by Load; others are read whole.
+func LoadFS(fsys fs.FS, dir string) (*Model, error) {
+	read := func(name string) ([]byte, error) { return fs.ReadFile(fsys, name) }
+	open := func(name string) (*safetensors.File, io.Closer, error) {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("safetensors: %w", err)
+		}
+		st, err := f.Stat()
+		if err != nil {
+			return nil, nil, fmt.Errorf("safetensors: %w (and closing: %v)", err, f.Close())
+		}
+		if ra, ok := f.(io.ReaderAt); ok {
+			sf, err := safetensors.NewReader(ra, st.Size())
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w (and closing: %v)", name, err, f.Close())
+			}
+			return sf, f, nil
+		}
+		data, err := io.ReadAll(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("safetensors: %s: %w", name, err)
+		}
+		sf, err := safetensors.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return sf, sf, nil
 	}
-	index := filepath.Join(dir, "model.safetensors.index.json")
-	b, err := os.ReadFile(index)
+	return load(path.Join(dir, "config.json"), path.Join(dir, "model.safetensors.index.json"), read,
+		func(file string) string { return path.Join(dir, file) }, open)
+}
+
+// load reads a model directory through read (whole small files) and open
+// (safetensors shards); join names a file of the directory.
+func load(config, index string, read func(string) ([]byte, error), join func(string) string,
+	open opener) (*Model, error) {
+	data, err := read(config)
+	if err != nil {
+		return nil, fmt.Errorf("transformer: %w", err)
+	}
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", config, err)
+	}
+	b, err := read(index)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return LoadSafetensors(cfg, filepath.Join(dir, "model.safetensors"))
+		return loadShards(cfg, open, join("model.safetensors"))
 	case err != nil:
 		return nil, fmt.Errorf("transformer: %w", err)
 	}
@@ -41,25 +94,37 @@ func Load(dir string) (*Model, error) {
 	seen := map[string]bool{}
 	var paths []string
 	for _, file := range idx.WeightMap {
-		if file != filepath.Base(file) {
+		if file != filepath.Base(file) || file != path.Base(file) {
 			return nil, fmt.Errorf("transformer: %s: shard %q is not a file name in the model directory", index, file)
 		}
 		if !seen[file] {
 			seen[file] = true
-			paths = append(paths, filepath.Join(dir, file))
+			paths = append(paths, join(file))
 		}
 	}
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("transformer: %s: empty weight_map", index)
 	}
 	sort.Strings(paths)
-	return LoadSafetensors(cfg, paths...)
+	return loadShards(cfg, open, paths...)
 }
 
 // LoadSafetensors builds a model of configuration cfg from the tensors of
 // one or more safetensors files (shards), named as in Hugging Face
 // checkpoints.
 func LoadSafetensors(cfg *Config, paths ...string) (*Model, error) {
+	return loadShards(cfg, openFile, paths...)
+}
+
+// opener opens a safetensors shard and returns what closes it.
+type opener func(path string) (*safetensors.File, io.Closer, error)
+
+func openFile(path string) (*safetensors.File, io.Closer, error) {
+	f, err := safetensors.Open(path)
+	return f, f, err
+}
+
+func loadShards(cfg *Config, open opener, paths ...string) (*Model, error) {
 	if cfg == nil {
 		return nil, fmt.Errorf("transformer: LoadSafetensors: nil config")
 	}
@@ -72,19 +137,22 @@ func LoadSafetensors(cfg *Config, paths ...string) (*Model, error) {
 	}
 	tensors := map[string]*Tensor{}
 	for _, path := range paths {
-		if err := readShard(cfg, path, specs, tensors); err != nil {
+		f, closer, err := open(path)
+		if err != nil {
+			return nil, fmt.Errorf("transformer: %w", err)
+		}
+		err = readShard(cfg, f, path, specs, tensors)
+		if cerr := closer.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("transformer: %s: %w", path, cerr)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return NewModel(cfg, tensors)
 }
 
-func readShard(cfg *Config, path string, specs map[string][]int, tensors map[string]*Tensor) error {
-	f, err := safetensors.Open(path)
-	if err != nil {
-		return fmt.Errorf("transformer: %w", err)
-	}
-	defer f.Close()
+func readShard(cfg *Config, f *safetensors.File, path string, specs map[string][]int, tensors map[string]*Tensor) error {
 	for _, info := range f.Tensors() {
 		cn := canonicalName(cfg, info.Name)
 		if cn == "" {

@@ -7,7 +7,8 @@
 //
 // Load reads a Hugging Face model directory (config.json and
 // model.safetensors, or shards listed in model.safetensors.index.json) with
-// F32, F16, BF16 or F64 weights and the standard tensor names; NewRandom
+// F32, F16, BF16 or F64 weights and the standard tensor names (LoadFS the
+// same from an fs.FS, such as checkpoints a package embeds); NewRandom
 // builds a model with random weights, NewModel one from named tensors, and
 // Model.Save writes a directory that Load and the Transformers library read.
 //
@@ -86,6 +87,11 @@
 // with a hook copying the chosen neurons from the donor's cache (see the
 // example of Model.Run). Generate wraps the loop for one model (greedy or
 // temperature sampling, hooks at every step).
+//
+// RunOptions.Resid with StartAtLayer starts a pass at a block from a cached
+// residual stream, and StopAtLayer ends it early with the residual stream in
+// Output.Resid (TransformerLens' start_at_layer and stop_at_layer): a change
+// inside one block is measured by rerunning that block alone.
 //
 // LogitLens applies the final norm and the unembedding to any residual
 // stream rows; LayerLogits does it for every layer at one position.

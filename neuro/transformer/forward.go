@@ -23,6 +23,26 @@ type RunOptions struct {
 	// LastLogitsOnly computes the logits of the last position only (all the
 	// next-token prediction needs, and much cheaper for a large vocabulary).
 	LastLogitsOnly bool
+	// Resid, when set, starts the pass at block StartAtLayer with Resid as
+	// the residual stream entering it ([len(tokens), DModel], the values
+	// of blocks.StartAtLayer.hook_resid_pre), skipping the embedding and
+	// the earlier blocks, whose hooks do not fire (TransformerLens'
+	// start_at_layer). The tokens still give the number of positions and
+	// the hooks' context. Resid is not modified. This is how a change
+	// inside one block is measured without recomputing the blocks before
+	// it.
+	Resid *Tensor
+	// StartAtLayer is the first block run; it needs Resid.
+	StartAtLayer int
+	// StopAtLayer, when positive, ends the pass after block StopAtLayer−1:
+	// Output.Resid holds the residual stream leaving it (its
+	// hook_resid_post) and Output.Logits is nil (TransformerLens'
+	// stop_at_layer). Later blocks and ln_final do not run.
+	//
+	// A pass that skips blocks (Resid or StopAtLayer set) cannot extend a
+	// KV cache: KV must then be nil or empty, and it only lends its memory
+	// (it is left empty), so that many such passes need not allocate.
+	StopAtLayer int
 }
 
 // ActivationCache maps hook names to the activations recorded in a run.
@@ -40,6 +60,9 @@ type Output struct {
 	Cache ActivationCache
 	// Pos0 is the absolute position of the first token of the run.
 	Pos0 int
+	// Resid is the residual stream after the last block run, [positions,
+	// DModel], when RunOptions.StopAtLayer is set.
+	Resid *Tensor
 }
 
 // pass is the state of one forward pass.
@@ -98,11 +121,18 @@ func (m *Model) Run(tokens []int, opts *RunOptions) (*Output, error) {
 			return nil, fmt.Errorf("transformer: Run: tokens[%d] = %d is outside the vocabulary [0, %d)", i, t, c.VocabSize)
 		}
 	}
+	start, stop, err := m.blockRange(opts, len(tokens))
+	if err != nil {
+		return nil, err
+	}
+	partial := opts.Resid != nil || opts.StopAtLayer != 0
 	kv := opts.KV
 	if kv == nil {
 		kv = m.NewKVCache()
 	} else if kv.m != m {
 		return nil, fmt.Errorf("transformer: Run: the KV cache belongs to another model (each model needs its own)")
+	} else if partial && kv.n != 0 {
+		return nil, fmt.Errorf("transformer: Run: a pass from Resid or up to StopAtLayer cannot extend a KV cache holding %d positions (pass nil or an empty cache)", kv.n)
 	}
 	pos0, T := kv.n, len(tokens)
 	if pos0+T > c.MaxPositions {
@@ -115,13 +145,24 @@ func (m *Model) Run(tokens []int, opts *RunOptions) (*Output, error) {
 	kv.reserve(pos0 + T)
 	sc := &kv.sc
 	sc.ensure(c, T, pos0+T)
-	if err = r.embed(sc.resid); err != nil {
+	if opts.Resid != nil {
+		copy(sc.resid, opts.Resid.Data)
+	} else if err = r.embed(sc.resid); err != nil {
 		return nil, err
 	}
-	for l := range m.layers {
+	for l := start; l < stop; l++ {
 		if err := r.block(l, kv, sc); err != nil {
 			return nil, err
 		}
+	}
+	if partial {
+		out := &Output{Cache: r.out, Pos0: pos0}
+		if opts.StopAtLayer != 0 {
+			out.Resid = &Tensor{Shape: []int{T, c.DModel}, Data: slices.Clone(sc.resid[:T*c.DModel])}
+		} else if out.Logits, err = r.final(sc.resid, sc.norm, opts.LastLogitsOnly); err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 	logits, err := r.final(sc.resid, sc.norm, opts.LastLogitsOnly)
 	if err != nil {
@@ -129,6 +170,28 @@ func (m *Model) Run(tokens []int, opts *RunOptions) (*Output, error) {
 	}
 	kv.n = pos0 + T
 	return &Output{Logits: logits, Cache: r.out, Pos0: pos0}, nil
+}
+
+// blockRange validates the blocks a pass runs, [start, stop).
+func (m *Model) blockRange(opts *RunOptions, T int) (start, stop int, err error) {
+	c := &m.cfg
+	start, stop = opts.StartAtLayer, c.NLayers
+	if opts.Resid == nil && start != 0 {
+		return 0, 0, fmt.Errorf("transformer: Run: StartAtLayer %d needs Resid, the residual stream entering that block", start)
+	}
+	if start < 0 || start >= c.NLayers {
+		return 0, 0, fmt.Errorf("transformer: Run: StartAtLayer %d outside [0, %d)", start, c.NLayers)
+	}
+	if opts.Resid != nil && (len(opts.Resid.Shape) != 2 || opts.Resid.Shape[0] != T || opts.Resid.Shape[1] != c.DModel || len(opts.Resid.Data) != T*c.DModel) {
+		return 0, 0, fmt.Errorf("transformer: Run: Resid has shape %v (%d values), want [%d %d] for %d tokens", opts.Resid.Shape, len(opts.Resid.Data), T, c.DModel, T)
+	}
+	if opts.StopAtLayer != 0 {
+		if opts.StopAtLayer <= start || opts.StopAtLayer > c.NLayers {
+			return 0, 0, fmt.Errorf("transformer: Run: StopAtLayer %d outside (%d, %d]", opts.StopAtLayer, start, c.NLayers)
+		}
+		stop = opts.StopAtLayer
+	}
+	return start, stop, nil
 }
 
 // newRun resolves the hook and cache names of opts into slots.
@@ -363,12 +426,7 @@ func rope(x []float32, T, heads, dh, pos0 int, invFreq []float64) {
 	cos := make([]float32, half)
 	sin := make([]float32, half)
 	for t := 0; t < T; t++ {
-		p := float32(pos0 + t)
-		for i, f := range invFreq {
-			// The Transformers library forms the angle in float32.
-			a := float64(p * float32(f))
-			cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
-		}
+		rotary(pos0+t, invFreq, cos, sin)
 		for h := 0; h < heads; h++ {
 			v := x[(t*heads+h)*dh : (t*heads+h+1)*dh]
 			for i := 0; i < half; i++ {
@@ -378,4 +436,29 @@ func rope(x []float32, T, heads, dh, pos0 int, invFreq []float64) {
 			}
 		}
 	}
+}
+
+// rotary writes the cosines and sines of the rotary angles at position p.
+func rotary(p int, invFreq []float64, cos, sin []float32) {
+	for i, f := range invFreq {
+		// The Transformers library forms the angle in float32.
+		a := float64(float32(p) * float32(f))
+		cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
+	}
+}
+
+// Rotary returns the cosines and sines of the rotary position embedding at
+// absolute position p for a Llama-family model (nil for GPT-2): coordinates
+// i and i + DHead/2 of every query and key head are rotated by the angle
+// whose cosine is cos[i] and sine sin[i], as float32 values exactly as the
+// forward pass uses them, so hook_rot_q = R_p·hook_q with
+// (R_p x)_i = x_i·cos[i] − x_{i+DHead/2}·sin[i] and
+// (R_p x)_{i+DHead/2} = x_{i+DHead/2}·cos[i] + x_i·sin[i].
+func (m *Model) Rotary(p int) (cos, sin []float32) {
+	if m.cfg.Arch != Llama {
+		return nil, nil
+	}
+	cos, sin = make([]float32, len(m.invFreq)), make([]float32, len(m.invFreq))
+	rotary(p, m.invFreq, cos, sin)
+	return cos, sin
 }

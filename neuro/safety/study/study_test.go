@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neuronb/neuronb/neuro/run"
-
 	"github.com/neuronb/neuronb/neuro/replicates"
 	"github.com/neuronb/neuronb/neuro/safety/study"
 )
@@ -112,21 +110,6 @@ func TestResultsRoundTripAndTables(t *testing.T) {
 	}
 	if _, err := study.Load(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Error("a missing file should be an error")
-	}
-}
-
-// Oracle: git itself. The revision is a full hash (with +dirty when the
-// tree has changes).
-func TestRevisionIsTheCheckout(t *testing.T) {
-	rev, err := run.Revision(".")
-	if err != nil {
-		t.Skip("not in a git checkout:", err)
-	}
-	if h := strings.TrimSuffix(rev, "+dirty"); len(h) != 40 {
-		t.Errorf("revision %q", rev)
-	}
-	if _, err := run.Revision(os.TempDir()); err == nil {
-		t.Error("a directory outside a checkout should give an error")
 	}
 }
 

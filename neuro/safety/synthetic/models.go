@@ -56,19 +56,10 @@ func Load(v Variant) (*transformer.Model, error) {
 		}
 		return ScaledBase(scales)
 	}
-	cfgData, err := modelFiles.ReadFile(path.Join(dir, "config.json"))
-	if err != nil {
+	if _, err := fs.Stat(modelFiles, path.Join(dir, "config.json")); err != nil {
 		return nil, fmt.Errorf("synthetic: no shipped model %q (have %v)", v, Variants)
 	}
-	cfg, err := transformer.ParseConfig(cfgData)
-	if err != nil {
-		return nil, fmt.Errorf("synthetic: model %s: %w", v, err)
-	}
-	tensors, _, err := readTensors(path.Join(dir, "model.safetensors"))
-	if err != nil {
-		return nil, fmt.Errorf("synthetic: model %s: %w", v, err)
-	}
-	m, err := transformer.NewModel(cfg, tensors)
+	m, err := transformer.LoadFS(modelFiles, dir)
 	if err != nil {
 		return nil, fmt.Errorf("synthetic: model %s: %w", v, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -282,5 +283,43 @@ func TestBadInputIsRefused(t *testing.T) {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
 			t.Errorf("error %v, want %q", c.err, c.want)
 		}
+	}
+}
+
+// Oracle: a separate run of the snapshot's budget. With the same seed and
+// a constant learning rate, the snapshot after step k of a longer run is
+// the result of a run of k steps, bit for bit.
+func TestSnapshotsAreShorterRuns(t *testing.T) {
+	cfg := tinyConfig()
+	w, err := Init(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps := map[int]Weights{}
+	set := &Settings{MaxIterations: 12, BatchSize: 4, SeqLen: 6, Seed: 2, SnapshotAt: []int{5, 12},
+		Snapshot: func(it int, w Weights) error { snaps[it] = w; return nil }}
+	long, err := Train(cfg, w, counting(cfg.VocabSize, 6), Full, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := Train(cfg, w, counting(cfg.VocabSize, 6), Full, &Settings{MaxIterations: 5, BatchSize: 4, SeqLen: 6, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 2 {
+		t.Fatalf("snapshots at %v", slices.Collect(maps.Keys(snaps)))
+	}
+	for name := range w {
+		if !slices.Equal(snaps[5][name].Data, short.Weights[name].Data) || !slices.Equal(snaps[12][name].Data, long.Weights[name].Data) {
+			t.Errorf("%s: a snapshot differs from the run of its budget", name)
+		}
+	}
+	_, err1 := Train(cfg, w, counting(cfg.VocabSize, 6), Full, &Settings{MaxIterations: 3, SnapshotAt: []int{4}, Snapshot: set.Snapshot})
+	_, err2 := Train(cfg, w, counting(cfg.VocabSize, 6), Full, &Settings{MaxIterations: 3, SnapshotAt: []int{2}})
+	fail := errors.New("disk full")
+	_, err3 := Train(cfg, w, counting(cfg.VocabSize, 6), Full, &Settings{MaxIterations: 3, BatchSize: 2, SeqLen: 6, SnapshotAt: []int{2},
+		Snapshot: func(int, Weights) error { return fail }})
+	if err1 == nil || !strings.Contains(err1.Error(), "SnapshotAt holds 4") || err2 == nil || !strings.Contains(err2.Error(), "Snapshot is nil") || !errors.Is(err3, fail) {
+		t.Errorf("bad snapshot settings: %v; %v; %v", err1, err2, err3)
 	}
 }

@@ -58,6 +58,15 @@ type Settings struct {
 	// Progress is called after every step with the batch's loss
 	// (train.Metric); run.ErrStop ends training early.
 	Progress run.Progress
+	// SnapshotAt lists iterations (1-based, at most MaxIterations) after
+	// which Snapshot receives a copy of the weights reached, as
+	// Result.Weights would hold them had training stopped there (Full
+	// mode; in IA3 mode those are the frozen weights): one run yields the
+	// models of several budgets (nil: no snapshots).
+	SnapshotAt []int
+	// Snapshot receives the snapshots of SnapshotAt; an error ends
+	// training with that error.
+	Snapshot func(iteration int, w Weights) error
 }
 
 func (s *Settings) resolved(cfg *transformer.Config) (Settings, error) {
@@ -71,6 +80,14 @@ func (s *Settings) resolved(cfg *transformer.Config) (Settings, error) {
 	out.MaxIterations = run.Iterations(out.MaxIterations, 600)
 	out.BatchSize = run.Iterations(out.BatchSize, 32)
 	out.SeqLen = run.Iterations(out.SeqLen, cfg.MaxPositions)
+	for _, it := range out.SnapshotAt {
+		if it < 1 || it > out.MaxIterations {
+			return out, fmt.Errorf("llama: Settings.SnapshotAt holds %d, outside [1, MaxIterations = %d]", it, out.MaxIterations)
+		}
+	}
+	if len(out.SnapshotAt) > 0 && out.Snapshot == nil {
+		return out, errors.New("llama: Settings.SnapshotAt is set but Snapshot is nil")
+	}
 	if out.LearningRate == 0 {
 		out.LearningRate = 3e-3
 	}
@@ -187,8 +204,18 @@ func (t *trainer) loss(params, inputs []*graph.Node) *graph.Node {
 	return maskedCrossEntropy(Forward(t.cfg, w, inputs[nf]), inputs[nf+1], inputs[nf+2])
 }
 
-// step draws a batch, computes the gradient and takes an Adam step.
-func (t *trainer) step(_ int, rng *rand.Rand) (float64, error) {
+// step draws a batch, computes the gradient and takes an Adam step, then
+// hands a snapshot over when the step is one of Settings.SnapshotAt.
+func (t *trainer) step(it int, rng *rand.Rand) (float64, error) {
+	loss, err := t.adamStep(rng)
+	if err != nil || !slices.Contains(t.set.SnapshotAt, it) {
+		return loss, err
+	}
+	return loss, t.set.Snapshot(it, t.result(&train.Result{}).Weights)
+}
+
+// adamStep draws a batch, computes the gradient and takes an Adam step.
+func (t *trainer) adamStep(rng *rand.Rand) (float64, error) {
 	tok, tgt, wt, err := batch(rng, t.sample, t.set.BatchSize, t.set.SeqLen, t.cfg.VocabSize)
 	if err != nil {
 		return 0, err
