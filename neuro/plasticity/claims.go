@@ -122,37 +122,23 @@ func (s *SACStudy) FinalReturns(arm Arm) []float64 {
 	return out
 }
 
-// Claim is the outcome of one registered claim of the figure notebook.
+// Claim is the outcome of one registered claim of the figure notebook:
+// the two compared quantities over seeds, their paired differences A − B
+// and the one-sided paired t test's p-value in the registered direction
+// (P is NaN when the claim has no test).
 type Claim struct {
 	ID         string `json:"id"`
 	Hypothesis string `json:"hypothesis"`
-	// A and B summarise the two compared quantities over seeds, Diff the
-	// paired differences A − B; P is the one-sided paired t test's
-	// p-value in the registered direction (NaN when not tested).
-	A    replicates.Summary `json:"a"`
-	B    replicates.Summary `json:"b"`
-	Diff replicates.Summary `json:"diff"`
-	P    float64            `json:"p"`
+	replicates.Paired
 	// Holds says whether the registered threshold is met.
 	Holds bool `json:"holds"`
-}
-
-// Sign is the sign of the mean paired difference: +1, −1 or 0.
-func (c Claim) Sign() int {
-	switch {
-	case c.Diff.Mean > 0:
-		return 1
-	case c.Diff.Mean < 0:
-		return -1
-	}
-	return 0
 }
 
 // compare summarises a and b and their paired differences, and tests
 // a − b in direction alt. With identical differences (no spread) the test
 // is decided by their sign.
 func compare(id, hyp string, a, b []float64, alt replicates.Alternative) (Claim, error) {
-	c := Claim{ID: id, Hypothesis: hyp, P: math.NaN()}
+	c := Claim{ID: id, Hypothesis: hyp, Paired: replicates.Paired{P: math.NaN()}}
 	if len(a) != len(b) || len(a) < 2 {
 		return c, fmt.Errorf("plasticity: claim %s: %d and %d runs, want the same number ≥ 2", id, len(a), len(b))
 	}
@@ -160,7 +146,7 @@ func compare(id, hyp string, a, b []float64, alt replicates.Alternative) (Claim,
 	if err != nil {
 		return c, err
 	}
-	c.A, c.B, c.Diff, c.P = p.A, p.B, p.Diff, p.P
+	c.Paired = p
 	return c, nil
 }
 

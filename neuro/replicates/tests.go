@@ -162,8 +162,21 @@ func lchoose(n, k int) float64 {
 // summaries of a, of b and of the differences a_i − b_i, and the p-value of
 // the paired t test of the differences.
 type Paired struct {
-	A, B, Diff Summary
-	P          float64
+	A    Summary `json:"a"`
+	B    Summary `json:"b"`
+	Diff Summary `json:"diff"`
+	P    float64 `json:"p"`
+}
+
+// Sign is the sign of the mean paired difference: +1, −1 or 0.
+func (p Paired) Sign() int {
+	switch {
+	case p.Diff.Mean > 0:
+		return 1
+	case p.Diff.Mean < 0:
+		return -1
+	}
+	return 0
 }
 
 // ComparePaired summarises a, b (paired by index) and their differences

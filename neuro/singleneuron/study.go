@@ -150,17 +150,14 @@ func (s *Study) Values(arm string, pick func(FoldResult) float64) ([]float64, er
 	return out, nil
 }
 
-// Claim is the outcome of one registered claim of the figure notebook.
+// Claim is the outcome of one registered claim of the figure notebook:
+// the two compared quantities over seeds, their paired differences A − B
+// and the one-sided paired t test's p-value in the registered direction
+// (P is NaN when the claim has no test).
 type Claim struct {
 	ID         string `json:"id"`
 	Hypothesis string `json:"hypothesis"`
-	// A and B summarise the two compared quantities over seeds, Diff the
-	// paired differences A − B; P is the one-sided paired t test's p-value
-	// in the registered direction (NaN when the claim has no test).
-	A    replicates.Summary `json:"a"`
-	B    replicates.Summary `json:"b"`
-	Diff replicates.Summary `json:"diff"`
-	P    float64            `json:"p"`
+	replicates.Paired
 	// Gap summarises, where the claim has one, a second registered
 	// quantity: H3's batch-probe accuracy minus the type-only level.
 	Gap *replicates.Summary `json:"gap,omitempty"`
@@ -168,21 +165,10 @@ type Claim struct {
 	Holds bool `json:"holds"`
 }
 
-// Sign is the sign of the mean paired difference: +1, −1 or 0.
-func (c Claim) Sign() int {
-	switch {
-	case c.Diff.Mean > 0:
-		return 1
-	case c.Diff.Mean < 0:
-		return -1
-	}
-	return 0
-}
-
 // compare summarises a, b and a − b and tests a − b in direction alt with a
 // paired t test (with no spread, the sign decides).
 func compare(id, hyp string, a, b []float64, alt replicates.Alternative) (Claim, error) {
-	c := Claim{ID: id, Hypothesis: hyp, P: math.NaN()}
+	c := Claim{ID: id, Hypothesis: hyp, Paired: replicates.Paired{P: math.NaN()}}
 	if len(a) != len(b) || len(a) < 2 {
 		return c, fmt.Errorf("singleneuron: claim %s: %d and %d seeds, want the same number ≥ 2", id, len(a), len(b))
 	}
@@ -190,6 +176,6 @@ func compare(id, hyp string, a, b []float64, alt replicates.Alternative) (Claim,
 	if err != nil {
 		return c, err
 	}
-	c.A, c.B, c.Diff, c.P = p.A, p.B, p.Diff, p.P
+	c.Paired = p
 	return c, nil
 }
