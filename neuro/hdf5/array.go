@@ -119,136 +119,87 @@ func (a *array) all() (start, count []uint64) {
 	return make([]uint64, len(a.shape)), append([]uint64(nil), a.shape...)
 }
 
-func (a *array) floats(start, count []uint64) ([]float64, error) {
+// readAs reads the hyperslab (start, count) into a new slice of its n
+// elements. size is the memory one element takes (checked against
+// MaxReadBytes before anything is allocated); conv converts the whole
+// stored elements in raw into dst, whose first element is element first of
+// the slice; parallel lets chunks be decoded concurrently.
+func readAs[T any](a *array, start, count []uint64, size int, parallel bool, conv func(dst []T, raw []byte, first uint64) error) ([]T, error) {
 	n, err := a.box(start, count)
 	if err != nil {
 		return nil, err
 	}
+	if err := a.checkLimit(n, size); err != nil {
+		return nil, err
+	}
+	out := make([]T, n)
+	if n == 0 {
+		return out, nil
+	}
+	es := uint64(a.dtype.Size)
+	err = a.read(start, count, func(dst uint64, raw []byte) error {
+		k := uint64(len(raw)) / es
+		if dst > n || k > n-dst {
+			return formatError("element %d beyond the %d requested", dst+k, n)
+		}
+		return conv(out[dst:dst+k], raw, dst)
+	}, parallel)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (a *array) floats(start, count []uint64) ([]float64, error) {
 	conv, err := a.dtype.floatConverter()
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkLimit(n, max(8, a.dtype.Size)); err != nil {
-		return nil, err
-	}
-	out := make([]float64, n)
-	if n == 0 {
-		return out, nil
-	}
-	es := uint64(a.dtype.Size)
-	err = a.read(start, count, func(dst uint64, raw []byte) error {
-		k := uint64(len(raw)) / es
-		if dst > n || k > n-dst {
-			return formatError("element %d beyond the %d requested", dst+k, n)
-		}
-		conv(out[dst:dst+k], raw)
+	return readAs(a, start, count, max(8, a.dtype.Size), true, func(dst []float64, raw []byte, _ uint64) error {
+		conv(dst, raw)
 		return nil
-	}, true)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 func (a *array) ints(start, count []uint64) ([]int64, error) {
-	n, err := a.box(start, count)
-	if err != nil {
-		return nil, err
-	}
 	conv, err := a.dtype.intConverter()
 	if err != nil {
 		return nil, err
 	}
-	if err := a.checkLimit(n, max(8, a.dtype.Size)); err != nil {
-		return nil, err
-	}
-	out := make([]int64, n)
-	if n == 0 {
-		return out, nil
-	}
-	es := uint64(a.dtype.Size)
-	err = a.read(start, count, func(dst uint64, raw []byte) error {
-		k := uint64(len(raw)) / es
-		if dst > n || k > n-dst {
-			return formatError("element %d beyond the %d requested", dst+k, n)
-		}
-		if err := conv(out[dst:dst+k], raw); err != nil {
-			return fmt.Errorf("element %d: %w", dst, err)
+	return readAs(a, start, count, max(8, a.dtype.Size), true, func(dst []int64, raw []byte, first uint64) error {
+		if err := conv(dst, raw); err != nil {
+			return fmt.Errorf("element %d: %w", first, err)
 		}
 		return nil
-	}, true)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 func (a *array) strings(start, count []uint64) ([]string, error) {
-	n, err := a.box(start, count)
+	conv, err := a.f.stringConverter(a.dtype, a.f.newHeapCache())
 	if err != nil {
 		return nil, err
 	}
-	cache := a.f.newHeapCache()
-	conv, err := a.f.stringConverter(a.dtype, cache)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.checkLimit(n, max(16, a.dtype.Size)); err != nil {
-		return nil, err
-	}
-	out := make([]string, n)
-	if n == 0 {
-		return out, nil
-	}
-	es := uint64(a.dtype.Size)
-	err = a.read(start, count, func(dst uint64, raw []byte) error {
-		k := uint64(len(raw)) / es
-		if dst > n || k > n-dst {
-			return formatError("element %d beyond the %d requested", dst+k, n)
-		}
-		if err := conv(out[dst:dst+k], raw); err != nil {
-			return fmt.Errorf("element %d: %w", dst, err)
+	return readAs(a, start, count, max(16, a.dtype.Size), false, func(dst []string, raw []byte, first uint64) error {
+		if err := conv(dst, raw); err != nil {
+			return fmt.Errorf("element %d: %w", first, err)
 		}
 		return nil
-	}, false)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 func (a *array) values(start, count []uint64) ([]any, error) {
-	n, err := a.box(start, count)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.checkLimit(n, max(16, 2*a.dtype.Size)); err != nil {
-		return nil, err
-	}
 	cache := a.f.newHeapCache()
-	out := make([]any, n)
-	if n == 0 {
-		return out, nil
-	}
-	es := uint64(a.dtype.Size)
-	err = a.read(start, count, func(dst uint64, raw []byte) error {
-		k := uint64(len(raw)) / es
-		if dst > n || k > n-dst {
-			return formatError("element %d beyond the %d requested", dst+k, n)
-		}
-		for i := uint64(0); i < k; i++ {
+	es := a.dtype.Size
+	return readAs(a, start, count, max(16, 2*a.dtype.Size), false, func(dst []any, raw []byte, first uint64) error {
+		for i := range dst {
 			v, err := a.f.value(a.dtype, raw[i*es:(i+1)*es], cache, 0)
 			if err != nil {
-				return fmt.Errorf("element %d: %w", dst+i, err)
+				return fmt.Errorf("element %d: %w", first+uint64(i), err)
 			}
-			out[dst+i] = v
+			dst[i] = v
 		}
 		return nil
-	}, false)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 func (a *array) references(start, count []uint64) ([]Reference, error) {
@@ -262,29 +213,13 @@ func (a *array) references(start, count []uint64) ([]Reference, error) {
 	if t.RefKind != RefObject {
 		return nil, unsupported("dataset region references")
 	}
-	n, err := a.box(start, count)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.checkLimit(n, 8); err != nil {
-		return nil, err
-	}
-	out := make([]Reference, n)
-	es := uint64(t.Size)
-	err = a.read(start, count, func(dst uint64, raw []byte) error {
-		k := uint64(len(raw)) / es
-		if dst > n || k > n-dst {
-			return formatError("element %d beyond the %d requested", dst+k, n)
-		}
-		for i := uint64(0); i < k; i++ {
-			out[dst+i] = Reference(a.f.decoder(raw[i*es : (i+1)*es]).addr())
+	es := t.Size
+	return readAs(a, start, count, 8, false, func(dst []Reference, raw []byte, _ uint64) error {
+		for i := range dst {
+			dst[i] = Reference(a.f.decoder(raw[i*es : (i+1)*es]).addr())
 		}
 		return nil
-	}, false)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	})
 }
 
 // rows converts a row range (along the first dimension) to a hyperslab.
