@@ -192,27 +192,27 @@ func (f *File) Object(p string) (Object, error) {
 // Group returns the group at path p.
 func (f *File) Group(p string) (*Group, error) {
 	o, err := f.Object(p)
-	if err != nil {
-		return nil, err
-	}
-	g, ok := o.(*Group)
-	if !ok {
-		return nil, &Error{Path: o.Path(), Err: fmt.Errorf("%w: a %v, not a group", ErrType, o.Kind())}
-	}
-	return g, nil
+	return objectAs[*Group](o, err, "group")
 }
 
 // Dataset returns the dataset at path p.
 func (f *File) Dataset(p string) (*Dataset, error) {
 	o, err := f.Object(p)
+	return objectAs[*Dataset](o, err, "dataset")
+}
+
+// objectAs returns o as a T, or an error naming o's path and kind when it
+// is another kind of object (want names the kind asked for).
+func objectAs[T Object](o Object, err error, want string) (T, error) {
+	var zero T
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	d, ok := o.(*Dataset)
+	t, ok := o.(T)
 	if !ok {
-		return nil, &Error{Path: o.Path(), Err: fmt.Errorf("%w: a %v, not a dataset", ErrType, o.Kind())}
+		return zero, &Error{Path: o.Path(), Err: fmt.Errorf("%w: a %v, not a %s", ErrType, o.Kind(), want)}
 	}
-	return d, nil
+	return t, nil
 }
 
 // maxLinkHops bounds the soft links followed while resolving one path.
@@ -228,27 +228,13 @@ func (g *Group) Object(p string) (Object, error) {
 // Group returns the group at path p relative to g.
 func (g *Group) Group(p string) (*Group, error) {
 	o, err := g.Object(p)
-	if err != nil {
-		return nil, err
-	}
-	sub, ok := o.(*Group)
-	if !ok {
-		return nil, &Error{Path: o.Path(), Err: fmt.Errorf("%w: a %v, not a group", ErrType, o.Kind())}
-	}
-	return sub, nil
+	return objectAs[*Group](o, err, "group")
 }
 
 // Dataset returns the dataset at path p relative to g.
 func (g *Group) Dataset(p string) (*Dataset, error) {
 	o, err := g.Object(p)
-	if err != nil {
-		return nil, err
-	}
-	d, ok := o.(*Dataset)
-	if !ok {
-		return nil, &Error{Path: o.Path(), Err: fmt.Errorf("%w: a %v, not a dataset", ErrType, o.Kind())}
-	}
-	return d, nil
+	return objectAs[*Dataset](o, err, "dataset")
 }
 
 func joinPath(dir, name string) string {
